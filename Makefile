@@ -1,0 +1,82 @@
+# kcpg: closed process groups in the kernel.
+#
+#   make            build kmod/kcpg.ko, the library and the tools
+#   make deps       install every package the project needs (idempotent)
+#   make check      every test: host units, simulator, fuzz smoke, VM kselftests
+#   make demo       show a group of processes exchanging ordered messages (VM)
+#
+# The kernel version lives in scripts/kernel.env (one place).
+include scripts/kernel.env
+
+KDIR ?= /usr/src/linux-headers-$(KVER)
+CACHE ?= /var/cache/kcpg
+PREFIX ?= /usr/local
+DESTDIR ?=
+# Warnings are errors in this tree; DKMS builds against other kernels pass 0.
+KCPG_WERROR ?= 1
+
+export KVER KPKGVER
+export KCPG_CACHE := $(CACHE)
+
+SUBDIRS := ulib tools selftests/kcpg
+
+.PHONY: all deps module modules ulib tools selftests check check-host check-vm \
+	check-debug demo sparse checkpatch install modules_install clean sim-long \
+	fuzz-smoke bench
+
+all: deps module ulib tools selftests
+
+deps:
+	@scripts/deps
+
+module modules: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCPG_WERROR=$(KCPG_WERROR) modules
+
+ulib tools: deps
+	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
+
+selftests: ulib
+	@if [ -f selftests/kcpg/Makefile ]; then $(MAKE) -C selftests/kcpg; fi
+
+# Sparse over the module (C=2 checks every file, not only rebuilt ones).
+sparse: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 KCPG_WERROR=$(KCPG_WERROR) modules
+
+checkpatch: deps
+	@scripts/checkpatch
+
+check: all
+	@scripts/check
+
+check-host: all
+	@scripts/check host
+
+check-vm: all
+	@scripts/check vm
+
+check-debug: all
+	@scripts/check-debug
+
+sim-long: deps
+	$(MAKE) -C selftests/sim sim-long
+
+fuzz-smoke: deps
+	$(MAKE) -C selftests/sim fuzz-smoke
+
+demo: all
+	scripts/vm-run -- tools/demo.sh
+
+install: all
+	@for d in $(SUBDIRS); do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) || exit 1; fi; \
+	done
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	@for d in $(SUBDIRS) kmod/proto/test selftests/sim; do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; \
+	done
+	rm -rf .vm build

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kcpg: closed process groups in the kernel.  The kernel <-> user contract.
+ *
+ * Each open() of /dev/kcpg is one CPG handle, bound to the opener's network
+ * namespace and process.  The handle is driven by ioctl()s and shares memory
+ * with user space through three mmap() areas at fixed offsets:
+ *
+ *   KCPG_OFF_CTRL  one page, read-write: ring indexes (struct kcpg_ring_ctrl)
+ *   KCPG_OFF_RING  ring_size bytes, read-only: records (struct kcpg_rec)
+ *   KCPG_OFF_POOL  pool_size bytes, read-write: zero-copy send buffers
+ *
+ * Sizes are fixed by KCPG_IOC_SETUP, which must come before mmap() and before
+ * any other ioctl except KCPG_IOC_INFO.  Every mapping must be MAP_SHARED.
+ *
+ * Extensibility: an ioctl's argument size is encoded in its number; the
+ * kernel accepts a smaller (older) or larger (newer) struct as openat2(2)
+ * does: missing trailing fields read as zero, extra trailing bytes must be
+ * zero.  Every field named "reserved" must be zero.  No pointer, long or
+ * struct iovec appears here: addresses are __u64 and the layouts are the same
+ * for i386 and x86_64.
+ */
+#ifndef _UAPI_LINUX_KCPG_H
+#define _UAPI_LINUX_KCPG_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define KCPG_ABI_VERSION	1
+#define KCPG_DEVICE_NAME	"kcpg"
+
+#define KCPG_NAME_MAX		128
+#define KCPG_MEMBERS_MAX	128	/* members per confchg record */
+
+/* struct cpg_name: not NUL-terminated. */
+struct kcpg_name {
+	__u32 length;
+	__u8 value[KCPG_NAME_MAX];
+};
+
+/* struct cpg_address. */
+struct kcpg_address {
+	__u32 nodeid;
+	__u32 pid;
+	__u32 reason;
+};
+
+/* cpg_guarantee_t */
+enum kcpg_guarantee {
+	KCPG_UNORDERED = 0,
+	KCPG_FIFO = 1,
+	KCPG_AGREED = 2,
+	KCPG_SAFE = 3,
+};
+
+/* ---- mmap layout ---------------------------------------------------- */
+
+#define KCPG_OFF_CTRL		0x00000000ULL
+#define KCPG_OFF_RING		0x10000000ULL
+#define KCPG_OFF_POOL		0x40000000ULL
+
+/*
+ * Ring indexes are free-running byte counts; the offset in the data area is
+ * index & (ring_size - 1).  The kernel is the only producer, the library the
+ * only consumer.  The kernel keeps its own copy of both indexes and never
+ * trusts these: a consumer index that is not 8-aligned, goes backwards or
+ * passes the producer breaks the handle (every ioctl then fails with EIO).
+ */
+struct kcpg_ring_ctrl {
+	__u64 producer;		/* written by the kernel (store-release) */
+	__u64 kernel_flags;	/* KCPG_CTRL_* written by the kernel */
+	__u64 pad0[6];
+	__u64 consumer;		/* written by user space (store-release) */
+	__u64 pad1[7];
+};
+
+/*
+ * The kernel holds events that did not fit in the ring: after consuming,
+ * call KCPG_IOC_RING_KICK (poll() does the same).
+ */
+#define KCPG_CTRL_BACKLOG	(1ULL << 0)
+/* The handle was expelled (slow consumer) or broken: no more events. */
+#define KCPG_CTRL_DEAD		(1ULL << 1)
+
+/* Records are 8-byte aligned and never wrap: see KCPG_REC_PAD. */
+enum kcpg_rec_type {
+	KCPG_REC_PAD = 0,	/* skip to the start of the ring */
+	KCPG_REC_MSG = 1,	/* struct kcpg_rec_msg + payload */
+	KCPG_REC_CONFCHG = 2,	/* struct kcpg_rec_confchg + addresses */
+	KCPG_REC_TOTEM = 3,	/* struct kcpg_rec_totem + node ids */
+	KCPG_REC_EXPELLED = 4,	/* header only: the handle was expelled */
+};
+
+struct kcpg_rec {
+	__u32 len;		/* of the whole record incl. header, unaligned */
+	__u16 type;		/* enum kcpg_rec_type */
+	__u16 flags;
+};
+
+#define KCPG_REC_ALIGN		8
+#define KCPG_REC_SPAN(len)	(((len) + KCPG_REC_ALIGN - 1) & ~(KCPG_REC_ALIGN - 1))
+
+/*
+ * A delivered message.  Its group is the group of the last confchg record
+ * before it (a handle is in one group at a time).
+ */
+struct kcpg_rec_msg {
+	struct kcpg_rec hdr;
+	__u32 nodeid;
+	__u32 pid;
+	__u32 guarantee;
+	__u32 data_len;
+	/* followed by data_len bytes */
+};
+
+/* Three address arrays follow, in this order: members, left, joined. */
+struct kcpg_rec_confchg {
+	struct kcpg_rec hdr;
+	struct kcpg_name group;
+	__u32 n_members;
+	__u32 n_left;
+	__u32 n_joined;
+	__u32 reserved;
+};
+
+struct kcpg_rec_totem {
+	struct kcpg_rec hdr;
+	__u32 ring_nodeid;	/* representative */
+	__u32 n_nodes;
+	__u64 ring_seq;
+	/* followed by n_nodes __u32 node ids */
+};
+
+/* ---- ioctls ---------------------------------------------------------- */
+
+#define KCPG_IOC_MAGIC		0xCB
+
+/* Feature bits in kcpg_info.features. */
+#define KCPG_FEAT_ZCB		(1ULL << 0)
+#define KCPG_FEAT_SAFE		(1ULL << 1)
+#define KCPG_FEAT_ITERATE	(1ULL << 2)
+
+struct kcpg_info {
+	__u32 abi_version;	/* KCPG_ABI_VERSION */
+	__u32 nodeid;		/* this node */
+	__u64 features;
+	__u32 max_msg_size;	/* largest atomic message */
+	__u32 max_iovcnt;
+	__u32 default_ring_size;
+	__u32 default_pool_size;
+	__u32 max_ring_size;
+	__u32 max_pool_size;
+};
+
+/* Handle setup flags. */
+#define KCPG_SETUP_INITIAL_TOTEM	(1U << 0)	/* CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF */
+
+struct kcpg_setup {
+	__u32 flags;
+	__u32 ring_size;	/* in: 0 = default; out: actual (power of 2) */
+	__u32 pool_size;	/* in: 0 = default, may be 0 after; out: actual */
+	__u32 reserved;
+};
+
+struct kcpg_join {
+	struct kcpg_name group;
+	__u32 reserved;
+};
+
+/* Our own iovec: the same layout for 32- and 64-bit processes. */
+struct kcpg_iovec {
+	__u64 base;
+	__u64 len;
+};
+
+#define KCPG_IOV_MAX		64
+
+struct kcpg_mcast {
+	__u32 guarantee;	/* enum kcpg_guarantee */
+	__u32 iovcnt;		/* 1..KCPG_IOV_MAX */
+	__u64 iov;		/* address of struct kcpg_iovec[iovcnt] */
+};
+
+struct kcpg_zcb_mcast {
+	__u32 guarantee;
+	__u32 reserved;
+	__u64 offset;		/* in the pool area */
+	__u64 len;
+};
+
+struct kcpg_membership {
+	struct kcpg_name group;
+	__u32 capacity;		/* in: entries at members */
+	__u32 count;		/* out: members in all (may exceed capacity) */
+	__u64 members;		/* address of struct kcpg_address[capacity] */
+};
+
+enum kcpg_iter_type {
+	KCPG_ITER_NAME_ONLY = 1,
+	KCPG_ITER_ONE_GROUP = 2,
+	KCPG_ITER_ALL = 3,
+};
+
+struct kcpg_iter_entry {
+	struct kcpg_name group;
+	__u32 nodeid;
+	__u32 pid;
+};
+
+struct kcpg_iterate {
+	__u32 type;		/* enum kcpg_iter_type */
+	__u32 capacity;		/* in: entries at entries */
+	__u32 count;		/* out: entries in all (may exceed capacity) */
+	__u32 reserved;
+	struct kcpg_name group;	/* ONE_GROUP only; zero otherwise */
+	__u64 entries;		/* address of struct kcpg_iter_entry[capacity] */
+};
+
+struct kcpg_flow {
+	__u32 state;		/* 1 while a send would get EAGAIN */
+	__u32 reserved;
+};
+
+struct kcpg_totem {
+	__u32 ring_nodeid;
+	__u32 n_nodes;		/* out: in all (may exceed capacity) */
+	__u64 ring_seq;
+	__u32 capacity;
+	__u32 reserved;
+	__u64 nodes;		/* address of __u32[capacity] */
+};
+
+/* Payload bytes copied, per path (for tests and kcpgctl stats). */
+struct kcpg_copy_stats {
+	__u64 sender_bytes;	/* user -> kernel on the send path */
+	__u64 ring_bytes;	/* into receive rings (one per receiver) */
+	__u64 retained_bytes;	/* into kernel buffers that outlive a call */
+	__u64 zcb_sends;
+	__u64 copy_sends;
+};
+
+#define KCPG_IOC_INFO		_IOR(KCPG_IOC_MAGIC, 0x00, struct kcpg_info)
+#define KCPG_IOC_SETUP		_IOWR(KCPG_IOC_MAGIC, 0x01, struct kcpg_setup)
+#define KCPG_IOC_JOIN		_IOW(KCPG_IOC_MAGIC, 0x02, struct kcpg_join)
+#define KCPG_IOC_LEAVE		_IOW(KCPG_IOC_MAGIC, 0x03, struct kcpg_join)
+#define KCPG_IOC_MCAST		_IOW(KCPG_IOC_MAGIC, 0x04, struct kcpg_mcast)
+#define KCPG_IOC_ZCB_MCAST	_IOW(KCPG_IOC_MAGIC, 0x05, struct kcpg_zcb_mcast)
+#define KCPG_IOC_MEMBERSHIP	_IOWR(KCPG_IOC_MAGIC, 0x06, struct kcpg_membership)
+#define KCPG_IOC_ITERATE	_IOWR(KCPG_IOC_MAGIC, 0x07, struct kcpg_iterate)
+#define KCPG_IOC_FLOW		_IOR(KCPG_IOC_MAGIC, 0x08, struct kcpg_flow)
+#define KCPG_IOC_TOTEM		_IOWR(KCPG_IOC_MAGIC, 0x09, struct kcpg_totem)
+#define KCPG_IOC_RING_KICK	_IO(KCPG_IOC_MAGIC, 0x0a)
+#define KCPG_IOC_COPY_STATS	_IOR(KCPG_IOC_MAGIC, 0x0b, struct kcpg_copy_stats)
+
+#endif /* _UAPI_LINUX_KCPG_H */

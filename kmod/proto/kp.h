@@ -86,10 +86,10 @@ struct kp_iov {
 };
 
 /*
- * A local process attached to the node (kcpg.ko: one open /dev/kcpg).  The
- * embedder allocates it, zeroes it and hands it to kp_handle_attach(); the
- * core owns the fields below until kp_handle_detach() returns.  @ctx is the
- * embedder's pointer, passed back in callbacks.
+ * A local process attached to the node (kcpg.ko: one open /dev/kcpg),
+ * created by kp_handle_attach() and owned by the core until
+ * kp_handle_detach().  The embedder's pointer given at attach time is
+ * returned by kp_handle_ctx(), so callbacks can find the embedder's handle.
  */
 struct kp_handle;
 
@@ -149,7 +149,7 @@ struct kp_ops {
 	void (*timer)(void *ctx, enum kp_timer which, kp_u64 when);
 
 	/*
-	 * Deliveries, each to one local handle (h->ctx).  Return 0, or
+	 * Deliveries, each to one local handle (see kp_handle_ctx()).  Return 0, or
 	 * KP_EAGAIN when the handle cannot take the event (its receive ring
 	 * and backlog are full): the core then expels the handle by an
 	 * ordered leave with reason PROCDOWN; it gets nothing further of that
@@ -218,6 +218,9 @@ void kp_timer_fired(struct kp_node *n, enum kp_timer which, kp_u64 now);
 /* Local processes.  @pid is reported to every member as the sender pid. */
 struct kp_handle *kp_handle_attach(struct kp_node *n, void *ctx, kp_u32 pid,
 				   kp_u64 now);
+/* The @ctx given to kp_handle_attach(). */
+void *kp_handle_ctx(const struct kp_handle *h);
+
 /*
  * Detach: if joined, the handle leaves with reason PROCDOWN (ordered, like
  * any leave).  The kp_handle is freed; no callback names it afterwards.

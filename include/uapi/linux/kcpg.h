@@ -153,7 +153,8 @@ struct kcpg_info {
 };
 
 /* Handle setup flags. */
-#define KCPG_SETUP_INITIAL_TOTEM	(1U << 0)	/* CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF */
+/* Deliver a totem confchg with the first confchg (CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF). */
+#define KCPG_SETUP_INITIAL_TOTEM	(1U << 0)
 
 struct kcpg_setup {
 	__u32 flags;

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcpg: the embedder side of the protocol core (struct kp_ops).
+ *
+ * Every callback runs inside a core call, so with kcpg_net.lock held and in
+ * process context.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "kcpg.h"
+
+static void *kcpg_kp_alloc(void *ctx, kp_size size)
+{
+	/* Core state is the node's, not one process's: not charged. */
+	return kvmalloc(size, GFP_KERNEL);
+}
+
+static void kcpg_kp_free(void *ctx, void *ptr)
+{
+	kvfree(ptr);
+}
+
+/*
+ * A node without peers never sends.  Peers exist only once the transport
+ * and its configuration (the multi-node work) are in place, so nothing can
+ * be sent yet; count it should the core try.
+ */
+static void kcpg_kp_send(void *ctx, kp_u32 dest, const void *pkt, kp_size len)
+{
+	struct kcpg_net *kn = ctx;
+
+	kn->unsent++;
+}
+
+/* Likewise: a node alone runs no timers (no token, no failure detector). */
+static void kcpg_kp_timer(void *ctx, enum kp_timer which, kp_u64 when)
+{
+}
+
+static struct kcpg_handle *to_handle(struct kp_handle *kph)
+{
+	return kp_handle_ctx(kph);
+}
+
+static int kcpg_kp_deliver(void *ctx, struct kp_handle *kph,
+			   const struct kp_msg *m)
+{
+	return kcpg_ring_put_msg(to_handle(kph), m) ? KP_EAGAIN : 0;
+}
+
+static int kcpg_kp_confchg(void *ctx, struct kp_handle *kph,
+			   const struct kp_confchg *c)
+{
+	return kcpg_ring_put_confchg(to_handle(kph), c) ? KP_EAGAIN : 0;
+}
+
+static int kcpg_kp_totem(void *ctx, struct kp_handle *kph,
+			 const struct kp_totem_conf *t)
+{
+	return kcpg_ring_put_totem(to_handle(kph), t) ? KP_EAGAIN : 0;
+}
+
+static void kcpg_kp_expelled(void *ctx, struct kp_handle *kph)
+{
+	kcpg_ring_put_expelled(to_handle(kph));
+}
+
+const struct kp_ops kcpg_kp_ops = {
+	.alloc = kcpg_kp_alloc,
+	.free = kcpg_kp_free,
+	.send = kcpg_kp_send,
+	.timer = kcpg_kp_timer,
+	.deliver = kcpg_kp_deliver,
+	.confchg = kcpg_kp_confchg,
+	.totem_confchg = kcpg_kp_totem,
+	.expelled = kcpg_kp_expelled,
+};

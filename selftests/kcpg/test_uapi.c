@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel <-> user contract of /dev/kcpg, exercised without the library:
+ * setup, mmap rules, ring records, zero copy, ownership, and a bad-input
+ * campaign in which every call must fail with an errno, never crash or hang.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <sys/resource.h>
+
+#include <linux/kcpg.h>
+#include "kselftest_harness.h"
+
+struct kh {
+	int fd;
+	struct kcpg_setup setup;
+	struct kcpg_ring_ctrl *ctrl;
+	uint8_t *ring;
+	uint8_t *pool;
+};
+
+static int kh_open(struct kh *k, uint32_t flags)
+{
+	memset(k, 0, sizeof(*k));
+	k->fd = open("/dev/kcpg", O_RDWR | O_CLOEXEC);
+	if (k->fd < 0)
+		return -1;
+	k->setup.flags = flags;
+	if (ioctl(k->fd, KCPG_IOC_SETUP, &k->setup))
+		return -1;
+	k->ctrl = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, k->fd,
+		       KCPG_OFF_CTRL);
+	k->ring = mmap(NULL, k->setup.ring_size, PROT_READ, MAP_SHARED, k->fd,
+		       KCPG_OFF_RING);
+	k->pool = mmap(NULL, k->setup.pool_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, k->fd, KCPG_OFF_POOL);
+	if (k->ctrl == MAP_FAILED || k->ring == MAP_FAILED ||
+	    k->pool == MAP_FAILED)
+		return -1;
+	return 0;
+}
+
+static void kh_close(struct kh *k)
+{
+	if (k->ctrl && k->ctrl != MAP_FAILED)
+		munmap(k->ctrl, 4096);
+	if (k->ring && k->ring != MAP_FAILED)
+		munmap(k->ring, k->setup.ring_size);
+	if (k->pool && k->pool != MAP_FAILED)
+		munmap(k->pool, k->setup.pool_size);
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
+
+static struct kcpg_name gname(const char *s)
+{
+	struct kcpg_name n = { .length = strlen(s) };
+
+	memcpy(n.value, s, n.length);
+	return n;
+}
+
+static int kh_join(struct kh *k, const char *g)
+{
+	struct kcpg_join j = { .group = gname(g) };
+
+	return ioctl(k->fd, KCPG_IOC_JOIN, &j) ? -errno : 0;
+}
+
+static int kh_leave(struct kh *k, const char *g)
+{
+	struct kcpg_join j = { .group = gname(g) };
+
+	return ioctl(k->fd, KCPG_IOC_LEAVE, &j) ? -errno : 0;
+}
+
+static int kh_send(struct kh *k, const void *buf, size_t len)
+{
+	struct kcpg_iovec v = { (uintptr_t)buf, len };
+	struct kcpg_mcast m = { KCPG_AGREED, 1, (uintptr_t)&v };
+
+	return ioctl(k->fd, KCPG_IOC_MCAST, &m) ? -errno : 0;
+}
+
+/* Next record or NULL; consumes it (PAD records are skipped). */
+static struct kcpg_rec *kh_next(struct kh *k)
+{
+	uint64_t prod, cons;
+	struct kcpg_rec *r;
+
+	for (;;) {
+		prod = __atomic_load_n(&k->ctrl->producer, __ATOMIC_ACQUIRE);
+		cons = k->ctrl->consumer;
+		if (cons == prod)
+			return NULL;
+		r = (void *)(k->ring + (cons & (k->setup.ring_size - 1)));
+		__atomic_store_n(&k->ctrl->consumer,
+				 cons + KCPG_REC_SPAN(r->len), __ATOMIC_RELEASE);
+		if (r->type != KCPG_REC_PAD)
+			return r;
+	}
+}
+
+/* Next record of @type, skipping others; NULL when the ring runs dry. */
+static struct kcpg_rec *kh_next_type(struct kh *k, int type)
+{
+	struct kcpg_rec *r;
+
+	while ((r = kh_next(k)))
+		if (r->type == type)
+			return r;
+	return NULL;
+}
+
+static struct kcpg_copy_stats kh_stats(struct kh *k)
+{
+	struct kcpg_copy_stats st = {};
+
+	ioctl(k->fd, KCPG_IOC_COPY_STATS, &st);
+	return st;
+}
+
+TEST(info_before_setup_and_setup_rules)
+{
+	struct kcpg_info info = {};
+	struct kcpg_setup s = {};
+	struct kcpg_join j = { .group = gname("g") };
+	int fd = open("/dev/kcpg", O_RDWR | O_CLOEXEC);
+	void *p;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ioctl(fd, KCPG_IOC_INFO, &info));
+	EXPECT_EQ(KCPG_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(1, info.nodeid);
+	EXPECT_GE(info.max_msg_size, 1u << 20);
+	EXPECT_TRUE(info.features & KCPG_FEAT_ZCB);
+
+	/* Nothing but INFO and SETUP before SETUP. */
+	EXPECT_EQ(-1, ioctl(fd, KCPG_IOC_JOIN, &j));
+	EXPECT_EQ(EBADFD, errno);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, KCPG_OFF_CTRL);
+	EXPECT_EQ(MAP_FAILED, p);
+
+	s.flags = 0x80;
+	EXPECT_EQ(-1, ioctl(fd, KCPG_IOC_SETUP, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.flags = 0;
+	s.reserved = 1;
+	EXPECT_EQ(-1, ioctl(fd, KCPG_IOC_SETUP, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.reserved = 0;
+	s.pool_size = info.max_pool_size + 4096;
+	EXPECT_EQ(-1, ioctl(fd, KCPG_IOC_SETUP, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.pool_size = 100;	/* rounded up to a page */
+	ASSERT_EQ(0, ioctl(fd, KCPG_IOC_SETUP, &s));
+	EXPECT_EQ(4096, s.pool_size);
+	EXPECT_GE(s.ring_size, 2 * info.max_msg_size);
+	EXPECT_EQ(0, s.ring_size & (s.ring_size - 1));
+	EXPECT_EQ(-1, ioctl(fd, KCPG_IOC_SETUP, &s));
+	EXPECT_EQ(EBUSY, errno);
+	close(fd);
+}
+
+TEST(mmap_rules)
+{
+	struct kh k;
+	void *p;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	/* Private mappings would copy on write: refused. */
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, k.fd, KCPG_OFF_CTRL);
+	EXPECT_EQ(MAP_FAILED, p);
+	/* The ring is read-only for user space, now and later. */
+	p = mmap(NULL, k.setup.ring_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 k.fd, KCPG_OFF_RING);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(k.ring, 4096, PROT_READ | PROT_WRITE));
+	/* Wrong sizes and offsets. */
+	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, k.fd, KCPG_OFF_CTRL);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, k.fd, 4096);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, k.fd, KCPG_OFF_POOL);
+	EXPECT_EQ(MAP_FAILED, p);
+	/* The mapping may not grow. */
+	p = mremap(k.ctrl, 4096, 8192, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, p);
+	kh_close(&k);
+}
+
+TEST(join_leave_records_and_errors)
+{
+	struct kcpg_join j = {};
+	struct kcpg_rec_confchg *c;
+	struct kcpg_address *a;
+	struct kh k;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	j.group.length = KCPG_NAME_MAX + 1;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_JOIN, &j));
+	EXPECT_EQ(ENAMETOOLONG, errno);
+	j.group = gname("g");
+	j.reserved = 1;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_JOIN, &j));
+	EXPECT_EQ(EINVAL, errno);
+
+	EXPECT_EQ(-ENOENT, kh_leave(&k, "g"));
+	EXPECT_EQ(-ENOENT, kh_send(&k, "x", 1));
+	ASSERT_EQ(0, kh_join(&k, "g"));
+	EXPECT_EQ(-EEXIST, kh_join(&k, "g"));
+	EXPECT_EQ(-EEXIST, kh_join(&k, "other"));
+
+	c = (void *)kh_next_type(&k, KCPG_REC_CONFCHG);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(1, c->group.length);
+	EXPECT_EQ(1, c->n_members);
+	EXPECT_EQ(0, c->n_left);
+	ASSERT_EQ(1, c->n_joined);
+	a = (void *)(c + 1);
+	EXPECT_EQ(1, a[0].nodeid);
+	EXPECT_EQ((uint32_t)getpid(), a[0].pid);
+	EXPECT_EQ(0, a[0].reason);
+	EXPECT_EQ(KCPG_REC_CONFCHG, c->hdr.type);
+	EXPECT_EQ(1, a[1].nodeid);	/* joined list */
+	EXPECT_EQ(1, a[1].reason);	/* CPG_REASON_JOIN */
+
+	ASSERT_EQ(0, kh_leave(&k, "g"));
+	c = (void *)kh_next_type(&k, KCPG_REC_CONFCHG);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(0, c->n_members);
+	ASSERT_EQ(1, c->n_left);
+	a = (void *)(c + 1);
+	EXPECT_EQ(2, a[0].reason);	/* CPG_REASON_LEAVE */
+	/* And the handle may join again (corosync cannot). */
+	EXPECT_EQ(0, kh_join(&k, "g"));
+	kh_close(&k);
+}
+
+TEST(messages_in_order_across_ring_wrap)
+{
+	struct kcpg_rec_msg *m;
+	uint32_t i, n, got = 0;
+	static uint8_t buf[70000];
+	struct kh k;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_EQ(0, kh_join(&k, "wrap"));
+	/* Enough bytes to go round the ring several times. */
+	n = 4 * k.setup.ring_size / sizeof(buf) + 3;
+	for (i = 0; i < n; i++) {
+		memset(buf, (int)i, sizeof(buf));
+		memcpy(buf, &i, sizeof(i));
+		ASSERT_EQ(0, kh_send(&k, buf, sizeof(buf) - (i % 13)));
+		while ((m = (void *)kh_next(&k))) {
+			if (m->hdr.type != KCPG_REC_MSG)
+				continue;
+			ASSERT_EQ(sizeof(buf) - (got % 13), m->data_len);
+			ASSERT_EQ(0, memcmp(m + 1, &got, sizeof(got)));
+			ASSERT_EQ((uint8_t)got,
+				  ((uint8_t *)(m + 1))[m->data_len - 1]);
+			EXPECT_EQ((uint32_t)getpid(), m->pid);
+			EXPECT_EQ(KCPG_AGREED, m->guarantee);
+			EXPECT_EQ(sizeof(*m) + m->data_len, m->hdr.len);
+			got++;
+		}
+	}
+	EXPECT_EQ(n, got);
+	kh_close(&k);
+}
+
+TEST(mcast_bad_input)
+{
+	struct kcpg_iovec v[KCPG_IOV_MAX + 1] = {};
+	struct kcpg_mcast m = {};
+	struct kcpg_info info = {};
+	char c = 'x';
+	struct kh k;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_EQ(0, ioctl(k.fd, KCPG_IOC_INFO, &info));
+	ASSERT_EQ(0, kh_join(&k, "bad"));
+	m.iov = (uintptr_t)v;
+	v[0].base = (uintptr_t)&c;
+	v[0].len = 1;
+	m.iovcnt = 1;
+	m.guarantee = 4;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_MCAST, &m));
+	EXPECT_EQ(EINVAL, errno);
+	m.guarantee = KCPG_SAFE;
+	m.iovcnt = KCPG_IOV_MAX + 1;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_MCAST, &m));
+	EXPECT_EQ(EINVAL, errno);
+	m.iovcnt = 1;
+	v[0].base = 16;		/* unmapped */
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_MCAST, &m));
+	EXPECT_EQ(EFAULT, errno);
+	m.iov = 8;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_MCAST, &m));
+	EXPECT_EQ(EFAULT, errno);
+	m.iov = (uintptr_t)v;
+	v[0].len = info.max_msg_size + 1;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_MCAST, &m));
+	EXPECT_EQ(EMSGSIZE, errno);
+	/* Lengths that overflow when summed. */
+	v[0].len = ~0ULL;
+	v[1].len = 2;
+	m.iovcnt = 2;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_MCAST, &m));
+	EXPECT_EQ(EMSGSIZE, errno);
+	kh_close(&k);
+}
+
+TEST(zcb_zero_sender_copy_and_rewrite_after_send)
+{
+	struct kcpg_zcb_mcast z = { .guarantee = KCPG_AGREED };
+	struct kcpg_copy_stats before, after;
+	struct kcpg_rec_msg *m;
+	struct kh k;
+	size_t len = 256 * 1024;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_GE(k.setup.pool_size, len + 4096);
+	ASSERT_EQ(0, kh_join(&k, "zcb"));
+	memset(k.pool + 4096, 'A', len);
+	before = kh_stats(&k);
+	z.offset = 4096;
+	z.len = len;
+	ASSERT_EQ(0, ioctl(k.fd, KCPG_IOC_ZCB_MCAST, &z));
+	/* The caller may rewrite the buffer at once... */
+	memset(k.pool + 4096, 'B', len);
+	after = kh_stats(&k);
+	EXPECT_EQ(before.sender_bytes, after.sender_bytes);
+	EXPECT_EQ(before.zcb_sends + 1, after.zcb_sends);
+	EXPECT_EQ(before.ring_bytes + len, after.ring_bytes);
+	/* ...and receivers still get the bytes as they were. */
+	m = (void *)kh_next_type(&k, KCPG_REC_MSG);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(len, m->data_len);
+	EXPECT_EQ('A', ((uint8_t *)(m + 1))[0]);
+	EXPECT_EQ('A', ((uint8_t *)(m + 1))[len - 1]);
+
+	/* Bounds of the pool. */
+	z.offset = k.setup.pool_size - 10;
+	z.len = 11;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_ZCB_MCAST, &z));
+	EXPECT_EQ(EINVAL, errno);
+	z.offset = ~0ULL - 5;
+	z.len = 10;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_ZCB_MCAST, &z));
+	EXPECT_EQ(EINVAL, errno);
+	z.offset = 0;
+	z.len = 1;
+	z.reserved = 7;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_ZCB_MCAST, &z));
+	EXPECT_EQ(EINVAL, errno);
+	z.reserved = 0;
+	z.guarantee = 9;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_ZCB_MCAST, &z));
+	EXPECT_EQ(EINVAL, errno);
+	kh_close(&k);
+}
+
+TEST(copy_path_counts_one_sender_copy)
+{
+	struct kcpg_copy_stats before, after;
+	char buf[1000] = "hello";
+	struct kh k;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_EQ(0, kh_join(&k, "copies"));
+	before = kh_stats(&k);
+	ASSERT_EQ(0, kh_send(&k, buf, sizeof(buf)));
+	after = kh_stats(&k);
+	EXPECT_EQ(before.sender_bytes + sizeof(buf), after.sender_bytes);
+	EXPECT_EQ(before.ring_bytes + sizeof(buf), after.ring_bytes);
+	EXPECT_EQ(before.retained_bytes, after.retained_bytes);
+	kh_close(&k);
+}
+
+TEST(other_process_gets_eperm)
+{
+	struct kcpg_info info;
+	struct kh k;
+	pid_t pid;
+	int st;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_EQ(0, kh_join(&k, "owner"));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		int bad = 0;
+		void *p;
+
+		if (ioctl(k.fd, KCPG_IOC_INFO, &info) != -1 || errno != EPERM)
+			bad |= 1;
+		if (kh_send(&k, "x", 1) != -EPERM)
+			bad |= 2;
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, k.fd,
+			 KCPG_OFF_CTRL);
+		if (p != MAP_FAILED)
+			bad |= 4;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	/* The owner is unaffected. */
+	EXPECT_EQ(0, kh_send(&k, "y", 1));
+	kh_close(&k);
+}
+
+TEST(lying_consumer_breaks_only_that_handle)
+{
+	struct kcpg_rec_confchg *c;
+	struct kh k, w;
+
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_EQ(0, kh_open(&w, 0));
+	ASSERT_EQ(0, kh_join(&w, "liar"));
+	ASSERT_EQ(0, kh_join(&k, "liar"));
+	ASSERT_EQ(0, kh_send(&k, "x", 1));
+	/* Consumer index past the producer. */
+	k.ctrl->consumer = k.ctrl->producer + 64;
+	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_RING_KICK));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(-EIO, kh_send(&k, "x", 1));
+	EXPECT_TRUE(k.ctrl->kernel_flags & KCPG_CTRL_DEAD);
+	/* The other member sees it leave, and goes on. */
+	c = NULL;
+	for (;;) {
+		struct kcpg_rec_confchg *r = (void *)kh_next_type(&w,
+							KCPG_REC_CONFCHG);
+		if (!r)
+			break;
+		c = r;
+	}
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(1, c->n_members);
+	EXPECT_EQ(1, c->n_left);
+	EXPECT_EQ(5, ((struct kcpg_address *)(c + 1))[1].reason);
+	EXPECT_EQ(0, kh_send(&w, "ok", 2));
+	kh_close(&k);
+	kh_close(&w);
+}
+
+TEST(slow_consumer_is_expelled_in_order)
+{
+	static uint8_t buf[512 * 1024];
+	struct kcpg_rec_confchg *c = NULL;
+	struct kcpg_rec *r;
+	struct kh slow, fast;
+	int i, sent = 0, expelled = 0;
+
+	ASSERT_EQ(0, kh_open(&slow, 0));
+	ASSERT_EQ(0, kh_open(&fast, 0));
+	ASSERT_EQ(0, kh_join(&slow, "slow"));
+	ASSERT_EQ(0, kh_join(&fast, "slow"));
+	/* The slow handle never reads; the sender is never blocked. */
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, kh_send(&fast, buf, sizeof(buf)));
+		sent++;
+		while ((r = kh_next(&fast))) {
+			if (r->type == KCPG_REC_CONFCHG)
+				c = (void *)r;
+		}
+		if (c)
+			break;
+	}
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(1, c->n_members);
+	ASSERT_EQ(1, c->n_left);
+	EXPECT_EQ(5, ((struct kcpg_address *)(c + 1))[1].reason);
+	/* The slow one finds its messages without a gap, then EXPELLED. */
+	for (i = 0; (r = kh_next(&slow)); ) {
+		if (r->type == KCPG_REC_MSG)
+			i++;
+		if (r->type == KCPG_REC_EXPELLED)
+			expelled = 1;
+		ASSERT_EQ(0, expelled && r->type == KCPG_REC_MSG);
+		if (r->type == KCPG_REC_PAD)
+			continue;
+		if (!slow.ctrl->kernel_flags)
+			continue;
+		if (slow.ctrl->kernel_flags & KCPG_CTRL_BACKLOG)
+			ioctl(slow.fd, KCPG_IOC_RING_KICK);
+	}
+	EXPECT_TRUE(slow.ctrl->kernel_flags & KCPG_CTRL_DEAD);
+	EXPECT_GT(i, 0);
+	EXPECT_LE(i, sent);
+	TH_LOG("slow consumer: %d of %d messages before expulsion", i, sent);
+	kh_close(&slow);
+	kh_close(&fast);
+}
+
+static void *closer(void *arg)
+{
+	close(*(int *)arg);
+	return NULL;
+}
+
+TEST(concurrent_close_and_send)
+{
+	pthread_t t;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		struct kh k;
+		int fd, j;
+
+		ASSERT_EQ(0, kh_open(&k, 0));
+		ASSERT_EQ(0, kh_join(&k, "race"));
+		fd = k.fd;
+		pthread_create(&t, NULL, closer, &fd);
+		for (j = 0; j < 20; j++)
+			kh_send(&k, "r", 1);	/* may fail with EBADF */
+		pthread_join(t, NULL);
+		k.fd = -1;
+		kh_close(&k);
+	}
+}
+
+TEST(random_ioctls_get_errnos)
+{
+	uint8_t arg[4096];
+	unsigned int i, nr, size, dir;
+	unsigned long cmd;
+	struct kh k;
+
+	srandom(1234);
+	ASSERT_EQ(0, kh_open(&k, 0));
+	ASSERT_EQ(0, kh_join(&k, "fuzz"));
+	for (i = 0; i < 20000; i++) {
+		nr = random() % 16;
+		size = random() % 2 ? random() % 300 : random() % 16383;
+		dir = random() % 4;
+		cmd = _IOC(dir, KCPG_IOC_MAGIC, nr, size);
+		for (unsigned int b = 0; b < sizeof(arg); b++)
+			arg[b] = random() % 4 ? 0 : random();
+		/* Pointers in the structs are random too: EFAULT at worst. */
+		if (nr == _IOC_NR(KCPG_IOC_SETUP) || nr == _IOC_NR(KCPG_IOC_RING_KICK))
+			continue;
+		ioctl(k.fd, cmd, random() % 8 ? (unsigned long)arg :
+		      (unsigned long)random());
+	}
+	kh_close(&k);
+	/* The node is still fine. */
+	ASSERT_EQ(0, kh_open(&k, 0));
+	EXPECT_EQ(0, kh_join(&k, "fuzz2"));
+	EXPECT_EQ(0, kh_send(&k, "alive", 5));
+	kh_close(&k);
+}
+
+TEST(memory_cap_per_user)
+{
+	struct kh *hs;
+	int n = 0, i, max = 4096;
+	struct kh k;
+
+	hs = calloc(max, sizeof(*hs));
+	ASSERT_NE(NULL, hs);
+	for (n = 0; n < max; n++) {
+		hs[n].fd = open("/dev/kcpg", O_RDWR | O_CLOEXEC);
+		if (hs[n].fd < 0)
+			break;
+		hs[n].setup.pool_size = 64 << 20;
+		if (ioctl(hs[n].fd, KCPG_IOC_SETUP, &hs[n].setup)) {
+			EXPECT_EQ(ENOMEM, errno);
+			close(hs[n].fd);
+			break;
+		}
+	}
+	TH_LOG("%d handles with 64 MiB pools before the cap", n);
+	EXPECT_LT(n, max);
+	EXPECT_GT(n, 0);
+	/* The node keeps working for others meanwhile... */
+	for (i = 0; i < n; i++)
+		close(hs[i].fd);
+	/* ...and after. */
+	ASSERT_EQ(0, kh_open(&k, 0));
+	EXPECT_EQ(0, kh_join(&k, "after-cap"));
+	kh_close(&k);
+	free(hs);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Test harness for the protocol core (see th.h).
+ */
+#include "th.h"
+
+int th_failed_checks;
+const char *th_current = "";
+
+static void *th_alloc(void *ctx, kp_size size)
+{
+	struct th_node *tn = ctx;
+
+	tn->n_alloc_calls++;
+	if (tn->fail_all || tn->n_alloc_calls == tn->fail_at)
+		return NULL;
+	tn->allocs++;
+	return malloc(size ? size : 1);
+}
+
+static void th_free_cb(void *ctx, void *ptr)
+{
+	struct th_node *tn = ctx;
+
+	if (!ptr) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: core freed NULL\n", th_current);
+		return;
+	}
+	tn->frees++;
+	free(ptr);
+}
+
+static uint64_t th_rand(uint64_t *s)
+{
+	uint64_t x = *s ? *s : 88172645463325252ull;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+static void th_enqueue(struct th_net *net, uint32_t from, uint32_t to,
+		       const void *pkt, size_t len, uint64_t at)
+{
+	struct th_pkt *p = malloc(sizeof(*p) + len), **pp;
+
+	p->at = at;
+	p->from = from;
+	p->to = to;
+	p->len = len;
+	memcpy(p->data, pkt, len);
+	for (pp = &net->q; *pp && (*pp)->at <= at; pp = &(*pp)->next)
+		;
+	p->next = *pp;
+	*pp = p;
+}
+
+static void th_send_one(struct th_net *net, uint32_t from, uint32_t to,
+			const void *pkt, size_t len)
+{
+	uint64_t d;
+	int copies = 1;
+
+	if (to < 1 || to > (uint32_t)net->n)
+		return;
+	if (net->cut[from - 1][to - 1])
+		return;
+	if (net->loss_pct && th_rand(&net->rng) % 100 < net->loss_pct)
+		return;
+	if (net->dup_pct && th_rand(&net->rng) % 100 < net->dup_pct)
+		copies = 2;
+	while (copies--) {
+		d = net->min_delay;
+		if (net->max_delay > net->min_delay)
+			d += th_rand(&net->rng) % (net->max_delay - net->min_delay);
+		th_enqueue(net, from, to, pkt, len, net->now + d);
+	}
+}
+
+static void th_send_cb(void *ctx, kp_u32 dest, const void *pkt, kp_size len)
+{
+	struct th_node *tn = ctx;
+	struct th_net *net = tn->net;
+	int i;
+
+	tn->pkts_sent++;
+	if (!net || tn->down)
+		return;
+	if (dest) {
+		th_send_one(net, tn->nodeid, dest, pkt, len);
+		return;
+	}
+	for (i = 1; i <= net->n; i++)
+		if ((uint32_t)i != tn->nodeid)
+			th_send_one(net, tn->nodeid, i, pkt, len);
+}
+
+static void th_timer(void *ctx, enum kp_timer which, kp_u64 when)
+{
+	struct th_node *tn = ctx;
+
+	tn->timers[which] = when;
+}
+
+static struct th_ev *th_ev_new(struct th_proc *p, enum th_ev_kind k,
+			       const struct kp_name *g)
+{
+	struct th_ev *e;
+
+	if (p->n_ev == p->cap_ev) {
+		p->cap_ev = p->cap_ev ? 2 * p->cap_ev : 16;
+		p->ev = realloc(p->ev, p->cap_ev * sizeof(*p->ev));
+	}
+	e = &p->ev[p->n_ev++];
+	memset(e, 0, sizeof(*e));
+	e->kind = k;
+	if (g) {
+		memcpy(e->group, g->value, g->length);
+		e->group[g->length] = 0;
+	}
+	return e;
+}
+
+uint64_t th_hash(const void *buf, size_t len)
+{
+	const unsigned char *b = buf;
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int th_refuse(struct th_proc *p)
+{
+	if (p->expelled) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: event after expel (pid %u)\n",
+			th_current, p->pid);
+	}
+	if (p->refuse)
+		return 1;
+	if (p->refuse_after > 0 && --p->refuse_after == 0)
+		p->refuse = 1;
+	return 0;
+}
+
+static int th_deliver(void *ctx, struct kp_handle *h, const struct kp_msg *m)
+{
+	struct th_proc *p = kp_handle_ctx(h);
+	struct th_ev *e;
+	uint64_t hs = 1469598103934665603ull;
+	uint32_t i, tot = 0;
+
+	(void)ctx;
+	if (th_refuse(p))
+		return KP_EAGAIN;
+	e = th_ev_new(p, EV_MSG, m->group);
+	e->nodeid = m->nodeid;
+	e->pid = m->pid;
+	e->guarantee = m->guarantee;
+	e->len = m->len;
+	e->iovcnt = m->iovcnt;
+	e->first_base = m->iovcnt ? m->iov[0].base : NULL;
+	for (i = 0; i < m->iovcnt; i++) {
+		const unsigned char *b = m->iov[i].base;
+		size_t j;
+
+		for (j = 0; j < m->iov[i].len; j++) {
+			hs ^= b[j];
+			hs *= 1099511628211ull;
+		}
+		tot += m->iov[i].len;
+	}
+	if (tot != m->len) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: iov total %u != len %u\n", th_current,
+			tot, m->len);
+	}
+	e->hash = hs;
+	return 0;
+}
+
+static int th_confchg(void *ctx, struct kp_handle *h,
+		      const struct kp_confchg *c)
+{
+	struct th_proc *p = kp_handle_ctx(h);
+	struct th_ev *e;
+	uint32_t i;
+
+	(void)ctx;
+	if (th_refuse(p))
+		return KP_EAGAIN;
+	e = th_ev_new(p, EV_CONFCHG, c->group);
+	e->n_members = c->n_members;
+	e->n_left = c->n_left;
+	e->n_joined = c->n_joined;
+	if (c->n_members > 64 || c->n_left > 64 || c->n_joined > 64) {
+		th_failed_checks++;
+		return 0;
+	}
+	if (c->n_members)
+		memcpy(e->members, c->members,
+		       c->n_members * sizeof(*c->members));
+	if (c->n_left)
+		memcpy(e->left, c->left, c->n_left * sizeof(*c->left));
+	if (c->n_joined)
+		memcpy(e->joined, c->joined, c->n_joined * sizeof(*c->joined));
+	for (i = 1; i < c->n_members; i++) {
+		const struct kp_address *a = &c->members[i - 1], *b = &c->members[i];
+
+		if (a->nodeid > b->nodeid ||
+		    (a->nodeid == b->nodeid && a->pid >= b->pid)) {
+			th_failed_checks++;
+			fprintf(stderr, "  %s: member list not sorted\n",
+				th_current);
+		}
+	}
+	for (i = 0; i < c->n_members; i++)
+		if (c->members[i].reason) {
+			th_failed_checks++;
+			fprintf(stderr, "  %s: member reason not 0\n",
+				th_current);
+		}
+	return 0;
+}
+
+static int th_totem(void *ctx, struct kp_handle *h,
+		    const struct kp_totem_conf *t)
+{
+	struct th_proc *p = kp_handle_ctx(h);
+	struct th_ev *e;
+
+	(void)ctx;
+	if (th_refuse(p))
+		return KP_EAGAIN;
+	e = th_ev_new(p, EV_TOTEM, NULL);
+	e->ring = t->ring_id;
+	e->n_nodes = t->n_nodes;
+	memcpy(e->nodes, t->nodes, t->n_nodes * sizeof(uint32_t));
+	return 0;
+}
+
+static void th_expelled(void *ctx, struct kp_handle *h)
+{
+	struct th_proc *p = kp_handle_ctx(h);
+
+	(void)ctx;
+	if (p->expelled) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: expelled twice\n", th_current);
+	}
+	th_ev_new(p, EV_EXPELLED, NULL);
+	p->expelled = 1;
+}
+
+const struct kp_ops th_ops = {
+	.alloc = th_alloc,
+	.free = th_free_cb,
+	.send = th_send_cb,
+	.timer = th_timer,
+	.deliver = th_deliver,
+	.confchg = th_confchg,
+	.totem_confchg = th_totem,
+	.expelled = th_expelled,
+};
+
+struct th_node *th_node_new(uint32_t nodeid)
+{
+	struct th_node *tn = calloc(1, sizeof(*tn));
+	struct kp_config cfg;
+
+	tn->nodeid = nodeid;
+	kp_config_default(&cfg, nodeid);
+	tn->node = kp_node_create(&cfg, &th_ops, tn, 0, nodeid);
+	if (!tn->node) {
+		free(tn);
+		return NULL;
+	}
+	return tn;
+}
+
+void th_node_free(struct th_node *tn)
+{
+	if (tn->node)
+		kp_node_destroy(tn->node);
+	if (tn->allocs != tn->frees) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: node %u leaked %ld allocations\n",
+			th_current, tn->nodeid, tn->allocs - tn->frees);
+	}
+	free(tn);
+}
+
+struct th_proc *th_proc_new(struct th_node *tn, uint32_t pid)
+{
+	struct th_proc *p = calloc(1, sizeof(*p));
+
+	p->tn = tn;
+	p->pid = pid;
+	p->h = kp_handle_attach(tn->node, p, pid, tn->net ? tn->net->now : 0);
+	if (!p->h) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void th_proc_detach(struct th_proc *p)
+{
+	if (p->h)
+		kp_handle_detach(p->tn->node, p->h,
+				 p->tn->net ? p->tn->net->now : 0);
+	p->h = NULL;
+}
+
+void th_proc_free(struct th_proc *p)
+{
+	th_proc_detach(p);
+	free(p->ev);
+	free(p);
+}
+
+struct kp_name th_name(const char *s)
+{
+	struct kp_name n;
+
+	memset(&n, 0, sizeof(n));
+	n.length = strlen(s);
+	if (n.length > KP_NAME_MAX)
+		n.length = KP_NAME_MAX + 1;
+	else
+		memcpy(n.value, s, n.length);
+	return n;
+}
+
+static uint64_t th_now(struct th_proc *p)
+{
+	return p->tn->net ? p->tn->net->now : 0;
+}
+
+int th_join(struct th_proc *p, const char *g)
+{
+	struct kp_name n = th_name(g);
+
+	return kp_join(p->tn->node, p->h, &n, th_now(p));
+}
+
+int th_leave(struct th_proc *p, const char *g)
+{
+	struct kp_name n = th_name(g);
+
+	return kp_leave(p->tn->node, p->h, &n, th_now(p));
+}
+
+int th_send(struct th_proc *p, enum kp_guarantee g, const void *buf,
+	    uint32_t len)
+{
+	struct kp_iov iov = { buf, len };
+
+	return kp_mcast(p->tn->node, p->h, g, &iov, 1, len, th_now(p));
+}
+
+void th_clear(struct th_proc *p)
+{
+	p->n_ev = 0;
+}
+
+const struct th_ev *th_last(const struct th_proc *p)
+{
+	return p->n_ev ? &p->ev[p->n_ev - 1] : NULL;
+}
+
+int th_count(const struct th_proc *p, enum th_ev_kind k)
+{
+	int i, c = 0;
+
+	for (i = 0; i < p->n_ev; i++)
+		if (p->ev[i].kind == k)
+			c++;
+	return c;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The checker: after a run, verify every guarantee on the record log.
+ * Each invariant has a name, printed with each violation.  The checker
+ * trusts nothing the core says about itself: it works from what processes
+ * received (callbacks), what they sent (kp_mcast calls), and what crossed the
+ * simulated wire.
+ */
+#ifndef SIM_CHECK_H
+#define SIM_CHECK_H
+
+#include <stdio.h>
+#include "record.h"
+#include "hmap.h"
+
+enum inv {
+	INV_AGREED,		/* agreed-order */
+	INV_FIFO,		/* fifo-order */
+	INV_SAFE,		/* safe-stability */
+	INV_DUP,		/* no-duplicate */
+	INV_INTEGRITY,		/* integrity */
+	INV_SELF,		/* self-delivery */
+	INV_VS,			/* virtual-synchrony */
+	INV_VIEW,		/* view-delivery */
+	INV_CONFCHG,		/* confchg-consistency */
+	INV_TOTEM,		/* totem-confchg */
+	INV_LIVENESS,		/* liveness */
+	INV_API,		/* api-contract */
+	INV_NR
+};
+
+const char *inv_name(int inv);
+int inv_lookup(const char *name);
+
+struct violation {
+	int inv;
+	char text[240];
+};
+
+#define CHECK_KEEP_PER_INV 4	/* violations kept (for printing) per invariant */
+
+struct check_result {
+	uint32_t count[INV_NR];
+	VEC(struct violation) v;
+};
+
+/*
+ * Derived per-record facts every check needs: which configuration (view) a
+ * record belongs to, and a cluster-wide identity for each confchg event.
+ *
+ * A confchg's identity is (group, ring it was ordered in, content, how many
+ * identical ones this process saw before in that ring and group).  Two
+ * processes that got "the same" confchg compute the same identity; the ring
+ * is the node's ring, except that confchgs delivered in the same core call
+ * just before the node moves to a new ring (the NODEDOWN/NODEUP batch) belong
+ * to the new one.
+ */
+struct rec_aux {
+	uint64_t evid;		/* CONFCHG: identity, else 0 */
+	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
+	uint32_t ring;		/* CONFCHG: ring it belongs to (index) */
+	uint8_t member;		/* process was a member of a group at this rec */
+	uint8_t valid;		/* DELIVER: identified and intact */
+};
+
+struct analysis {
+	const struct record_log *l;
+	struct rec_aux **aux;	/* [proc][rec] */
+};
+
+void analysis_build(struct analysis *a, const struct record_log *l);
+void analysis_free(struct analysis *a);
+int conf_has(const struct conf_info *c, uint32_t nodeid, uint32_t pid,
+	     int list /* 0 members 1 left 2 joined */, uint32_t *reason);
+/* Next ring change in the same call after stream position @spos, or NO_IDX. */
+uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
+			     uint64_t call, uint32_t spos);
+
+/* Run every check; results accumulate in @res. */
+void check_run(const struct record_log *l, struct check_result *res);
+void check_result_init(struct check_result *res);
+void check_result_free(struct check_result *res);
+uint32_t check_mask(const struct check_result *res);
+void check_report(FILE *f, const struct check_result *res);
+void violation(struct check_result *res, int inv, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The individual checks (one file each, roughly). */
+void check_basic(const struct analysis *a, struct check_result *res);
+void check_order(const struct analysis *a, struct check_result *res);
+void check_sync(const struct analysis *a, struct check_result *res);
+void check_membership(const struct analysis *a, struct check_result *res);
+void check_safe(const struct analysis *a, struct check_result *res);
+void check_live(const struct analysis *a, struct check_result *res);
+
+/* Must the sender of @msg have delivered it (see check_basic.c)? */
+int self_required(const struct record_log *l, const uint8_t *self, uint32_t msg);
+
+/* Liveness scope, shared with the mutations: must @proc deliver @msg by
+ * send_time + bound (returns the window, or NULL)?
+ */
+const struct window *live_required(const struct record_log *l, uint32_t msg,
+				   uint32_t proc);
+
+#endif

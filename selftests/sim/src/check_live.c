@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * liveness: in each quiet window (network perfect, nobody crashing, pausing
+ * or reconfiguring), every clique of live mutual peers is one ring by the
+ * window's convergence deadline, and every message sent after that (and at
+ * least one bound before the window ends) reaches, within the bound, every
+ * member of the sender's view that stays (no leave, detach or crash before
+ * the deadline).
+ */
+#include <stdio.h>
+#include "check.h"
+
+static uint64_t last_join_before(const struct proc_info *q, uint64_t t)
+{
+	uint64_t j = NEVER;
+	uint32_t i;
+
+	for (i = 0; i < q->joins.n && q->joins.v[i] <= t; i++)
+		j = q->joins.v[i];
+	return j;
+}
+
+static int stays(const struct proc_info *q, uint64_t send, uint64_t deadline)
+{
+	uint64_t j = last_join_before(q, send);
+	uint32_t i;
+
+	if (j == NEVER)
+		return 0;
+	if (q->end != END_ALIVE && q->end_time <= deadline)
+		return 0;
+	for (i = 0; i < q->leaves.n; i++)
+		if (q->leaves.v[i] >= j && q->leaves.v[i] <= deadline)
+			return 0;
+	return 1;
+}
+
+const struct window *live_required(const struct record_log *l, uint32_t msg,
+				   uint32_t proc)
+{
+	const struct msg_info *m = &l->msgs.v[msg];
+	const struct proc_info *sp = &l->procs.v[m->proc];
+	const struct proc_info *q = &l->procs.v[proc];
+	const struct conf_info *c;
+	uint32_t i;
+
+	if (m->send_view == NO_IDX)
+		return NULL;
+	for (i = 0; i < l->windows.n; i++) {
+		const struct window *w = &l->windows.v[i];
+
+		if (m->send_time < w->converge || m->send_time + w->bound > w->end)
+			continue;
+		c = rec_conf(l, &sp->recs.v[m->send_view]);
+		if (c->group != m->group ||
+		    !conf_has(c, q->nodeid, q->pid, 0, NULL) ||
+		    !stays(q, m->send_time, m->send_time + w->bound) ||
+		    !stays(sp, m->send_time, m->send_time))
+			return NULL;
+		return w;
+	}
+	return NULL;
+}
+
+static void convergence(const struct record_log *l, uint32_t wi,
+			struct check_result *res)
+{
+	const struct window *w = &l->windows.v[wi];
+	uint32_t i, j, k;
+
+	for (i = 0; i < w->probe.n; i++) {
+		const struct probe_ent *pe = &w->probe.v[i];
+		const struct ring_info *r = &l->rings.v[pe->ring];
+		uint64_t mask = 0;
+
+		for (k = 0; k < r->n; k++)
+			if (r->nodes[k] < 64)
+				mask |= 1ULL << r->nodes[k];
+		if (mask != pe->clique) {
+			violation(res, INV_LIVENESS,
+				  "window %u: at %llu ns node %u is in ring %u.%llu of nodes 0x%llx, should be with 0x%llx",
+				  wi, (unsigned long long)w->converge,
+				  l->incs.v[pe->inc].nodeid, r->rep,
+				  (unsigned long long)r->seq,
+				  (unsigned long long)mask >> 1,
+				  (unsigned long long)pe->clique >> 1);
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			const struct ring_info *o = &l->rings.v[w->probe.v[j].ring];
+
+			if (w->probe.v[j].clique == pe->clique &&
+			    (o->rep != r->rep || o->seq != r->seq))
+				violation(res, INV_LIVENESS,
+					  "window %u: nodes %u and %u should share a ring, are in %u.%llu and %u.%llu",
+					  wi, l->incs.v[w->probe.v[j].inc].nodeid,
+					  l->incs.v[pe->inc].nodeid, o->rep,
+					  (unsigned long long)o->seq, r->rep,
+					  (unsigned long long)r->seq);
+		}
+	}
+}
+
+void check_live(const struct analysis *a, struct check_result *res)
+{
+	const struct record_log *l = a->l;
+	struct hmap when;	/* (msg, proc) -> first delivery time + 1 */
+	uint32_t p, i, mi;
+
+	for (i = 0; i < l->windows.n; i++)
+		convergence(l, i, res);
+
+	hmap_init(&when);
+	for (p = 0; p < l->procs.n; p++) {
+		const struct proc_info *pi = &l->procs.v[p];
+
+		for (i = 0; i < pi->recs.n; i++) {
+			const struct rec *r = &pi->recs.v[i];
+
+			if (r->kind == REC_DELIVER && a->aux[p][i].valid)
+				hmap_put(&when, nonzero(hcombine(r->msg, p)),
+					 r->time + 1, NULL);
+		}
+	}
+	for (mi = 0; mi < l->msgs.n; mi++) {
+		const struct msg_info *m = &l->msgs.v[mi];
+		const struct proc_info *sp = &l->procs.v[m->proc];
+		const struct conf_info *c;
+
+		if (m->send_view == NO_IDX)
+			continue;
+		c = rec_conf(l, &sp->recs.v[m->send_view]);
+		for (i = 0; i < c->n_members; i++) {
+			uint32_t q = c->a[i].pid - PID_BASE;
+			const struct window *w;
+			uint64_t *t;
+
+			if (c->a[i].pid < PID_BASE || q >= l->procs.n ||
+			    l->procs.v[q].nodeid != c->a[i].nodeid)
+				continue;
+			w = live_required(l, mi, q);
+			if (!w)
+				continue;
+			t = hmap_get(&when, nonzero(hcombine(mi, q)));
+			if (t && *t - 1 <= m->send_time + w->bound)
+				continue;
+			violation(res, INV_LIVENESS,
+				  "msg %u/%u seq %u sent at %llu ns in a quiet window: pid %u %s (bound %llu ms)",
+				  sp->nodeid, sp->pid, m->seq,
+				  (unsigned long long)m->send_time, l->procs.v[q].pid,
+				  t ? "delivered it late" : "never delivered it",
+				  (unsigned long long)w->bound / 1000000);
+		}
+	}
+	hmap_free(&when);
+}

@@ -73,57 +73,68 @@ static int edge_cmp(const void *x, const void *y)
 	return a->from < b->from ? -1 : a->from > b->from;
 }
 
+static int edge_cmp_to(const void *x, const void *y)
+{
+	const struct gedge *a = x, *b = y;
+
+	return a->to < b->to ? -1 : a->to > b->to;
+}
+
+/*
+ * Print one cycle.  Every node Kahn's algorithm left over still has a
+ * predecessor among the left-overs, so walking backwards never gets stuck
+ * and must come back to a node it has seen.
+ */
 static void report_cycle(const struct analysis *a, struct graph *g,
 			 const uint32_t *indeg, struct check_result *res)
 {
-	uint32_t *mark = xcalloc(g->nodes.n, sizeof(uint32_t));
-	uint32_t path[64], via[64], n = 0, cur = NO_IDX, i, step = 1;
+	struct gedge *in = xmemdup(g->edges.v, g->edges.n * sizeof(*in));
+	uint32_t *first = xcalloc(g->nodes.n + 1, sizeof(uint32_t));
+	uint32_t *mark = xcalloc(g->nodes.n + 1, sizeof(uint32_t));
+	uint32_t path[4096], via[4096], n = 0, cur = NO_IDX, i, k;
 	char text[240], item[64];
 	size_t o = 0;
 
+	qsort(in, g->edges.n, sizeof(*in), edge_cmp_to);
+	for (i = g->edges.n; i-- > 0;)
+		first[in[i].to] = i;
 	for (i = 0; i < g->nodes.n; i++)
 		if (indeg[i]) {
 			cur = i;
 			break;
 		}
-	/* Walk backwards... forwards along edges that stay in the cycle
-	 * residue until a node repeats: that closes a cycle.
-	 */
-	while (cur != NO_IDX && !mark[cur]) {
-		const struct gnode *gn = &g->nodes.v[cur];
-		uint32_t next = NO_IDX, k;
+	while (cur != NO_IDX && !mark[cur] && n < 4096) {
+		uint32_t prev = NO_IDX;
 
-		mark[cur] = step++;
-		for (k = gn->first_out; k < gn->first_out + gn->n_out; k++) {
-			if (indeg[g->edges.v[k].to]) {
-				next = g->edges.v[k].to;
-				if (n < 64) {
-					path[n] = cur;
-					via[n] = g->edges.v[k].proc;
-					n++;
-				}
+		mark[cur] = n + 1;
+		path[n] = cur;
+		for (k = first[cur]; k < g->edges.n && in[k].to == cur; k++) {
+			if (indeg[in[k].from]) {
+				prev = in[k].from;
+				via[n] = in[k].proc;
 				break;
 			}
 		}
-		cur = next;
+		n++;
+		cur = prev;
 	}
-	if (cur == NO_IDX) {
+	if (cur == NO_IDX || !mark[cur]) {
 		violation(res, INV_AGREED, "delivery orders admit no total order");
-		free(mark);
-		return;
+	} else {
+		/* path[mark-1 .. n-1] is the cycle, walked backwards: the edge
+		 * path[i+1] -> path[i] (and cur -> path[n-1]) is via[i]'s.
+		 */
+		describe(a, g, cur, item, sizeof(item));
+		o += snprintf(text + o, sizeof(text) - o, "no total order: %s", item);
+		for (i = n; i-- > mark[cur] - 1 && o < sizeof(text) - 80;) {
+			describe(a, g, path[i], item, sizeof(item));
+			o += snprintf(text + o, sizeof(text) - o, " <(pid %u) %s",
+				      a->l->procs.v[via[i]].pid, item);
+		}
+		violation(res, INV_AGREED, "%s", text);
 	}
-	/* The cycle starts where cur first appeared on the path. */
-	for (i = 0; i < n && path[i] != cur; i++)
-		;
-	o += snprintf(text + o, sizeof(text) - o, "no total order: ");
-	for (; i < n && o < sizeof(text) - 80; i++) {
-		describe(a, g, path[i], item, sizeof(item));
-		o += snprintf(text + o, sizeof(text) - o, "%s <(pid %u) ", item,
-			      a->l->procs.v[via[i]].pid);
-	}
-	describe(a, g, cur, item, sizeof(item));
-	snprintf(text + o, sizeof(text) - o, "%s", item);
-	violation(res, INV_AGREED, "%s", text);
+	free(in);
+	free(first);
 	free(mark);
 }
 

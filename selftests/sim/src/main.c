@@ -256,6 +256,8 @@ static int run_mutation(struct cli *c, uint64_t *passed, uint64_t *failed)
 		}
 		tried++;
 		if (check_mask(&mu.res) == 1u << want) {
+			if (c->o.verbose)
+				check_report(stdout, &mu.res);
 			caught++;
 			printf("mutation %s: seed %llu caught by exactly %s\n",
 			       mutation_table[mut].name, (unsigned long long)seed,

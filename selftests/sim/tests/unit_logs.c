@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The checker on hand-written logs.  One small history (two nodes in one
+ * ring, processes A and B in one group, five messages of all guarantees, B
+ * leaving) is built clean and then once per invariant with one defect: the
+ * checker must report nothing for the clean one and exactly the broken
+ * invariant for each other.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "record.h"
+#include "check.h"
+#include "payload.h"
+
+enum variant {
+	V_CLEAN, V_AGREED, V_FIFO, V_SAFE, V_DUP, V_INTEGRITY, V_SELF, V_VS,
+	V_VIEW, V_CONFCHG, V_TOTEM, V_LIVE, V_API, V_NR
+};
+
+static const int expect[V_NR] = {
+	[V_CLEAN] = -1, [V_AGREED] = INV_AGREED, [V_FIFO] = INV_FIFO,
+	[V_SAFE] = INV_SAFE, [V_DUP] = INV_DUP, [V_INTEGRITY] = INV_INTEGRITY,
+	[V_SELF] = INV_SELF, [V_VS] = INV_VS, [V_VIEW] = INV_VIEW,
+	[V_CONFCHG] = INV_CONFCHG, [V_TOTEM] = INV_TOTEM,
+	[V_LIVE] = INV_LIVENESS, [V_API] = INV_API,
+};
+
+struct b {
+	struct record_log l;
+	uint32_t ring, inc[3];
+	uint64_t call;
+};
+
+static struct rec mk(struct b *b, uint8_t kind, uint64_t t)
+{
+	struct rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = kind;
+	r.time = t;
+	r.call = ++b->call;
+	r.ring = b->ring;
+	r.msg = NO_IDX;
+	r.group = 0;
+	return r;
+}
+
+static void conf(struct b *b, uint32_t proc, uint64_t t,
+		 const struct kp_address *mem, uint32_t nm,
+		 const struct kp_address *left, uint32_t nl,
+		 const struct kp_address *joined, uint32_t nj)
+{
+	struct kp_confchg c = { NULL, mem, nm, left, nl, joined, nj };
+	struct rec r = mk(b, REC_CONFCHG, t);
+
+	r.ref = record_conf(&b->l, 0, &c);
+	record_add(&b->l, proc, &r);
+}
+
+static void totem(struct b *b, uint32_t proc, uint64_t t, uint32_t ring)
+{
+	struct rec r = mk(b, REC_TOTEM, t);
+
+	r.ref = ring;
+	record_add(&b->l, proc, &r);
+}
+
+static uint32_t send(struct b *b, uint32_t proc, uint8_t g, uint64_t t)
+{
+	return record_msg(&b->l, proc, g, 0, 100, t, b->call, b->ring);
+}
+
+static void deliver(struct b *b, uint32_t proc, uint32_t msg, uint64_t t,
+		    uint8_t verdict)
+{
+	const struct msg_info *m = &b->l.msgs.v[msg];
+	struct rec r = mk(b, REC_DELIVER, t);
+
+	r.msg = msg;
+	r.guarantee = m->guarantee;
+	r.verdict = verdict;
+	r.from_node = b->l.procs.v[m->proc].nodeid;
+	r.from_pid = b->l.procs.v[m->proc].pid;
+	r.len = m->len;
+	record_add(&b->l, proc, &r);
+}
+
+static void rx(struct b *b, uint32_t msg, uint32_t inc, uint32_t src, uint64_t t)
+{
+	record_receipt(&b->l, msg, inc, src, 0, t);
+	record_receipt(&b->l, msg, inc, src, 1, t);
+}
+
+static void build(struct b *b, enum variant v)
+{
+	const struct kp_address a = { 1, 1000, 0 }, bb = { 2, 1001, 0 };
+	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
+	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
+	const struct kp_address bl = { 2, 1001, KP_REASON_LEAVE };
+	struct kp_address ab[2] = { a, bb }, ba[2] = { bb, a };
+	struct kp_ring_id id = { 1, 0, 10 };
+	uint32_t nodes[2] = { 1, 2 }, m0, m1, m2, m3, m4, m5, order[5], i;
+	const uint32_t A = 0, B = 1;
+
+	memset(b, 0, sizeof(*b));
+	record_init(&b->l);
+	b->l.n_groups = 1;
+	b->l.mtu = 1400;
+	b->ring = record_ring(&b->l, &id, nodes, 2);
+	b->inc[1] = record_inc(&b->l, 1, 0, b->ring);
+	b->inc[2] = record_inc(&b->l, 2, 0, b->ring);
+	record_proc(&b->l, 1, b->inc[1], 0);
+	record_proc(&b->l, 2, b->inc[2], 0);
+	vec_push(&b->l.procs.v[A].joins, 0);
+	vec_push(&b->l.procs.v[B].joins, 1);
+	vec_push(&b->l.procs.v[B].leaves, 55);
+
+	if (v == V_LIVE) {
+		struct window *w = vec_add(&b->l.windows);
+
+		w->start = 0;
+		w->converge = 0;
+		w->bound = 20;
+		w->end = 1000;
+	}
+
+	conf(b, A, 10, &a, 1, NULL, 0, &aj, 1);
+	totem(b, A, 10, b->ring);
+	conf(b, A, 20, v == V_CONFCHG ? ba : ab, 2, NULL, 0, &bj, 1);
+	conf(b, B, 20, ab, 2, NULL, 0, &bj, 1);
+	if (v == V_TOTEM) {
+		uint32_t rev[2] = { 2, 1 };
+		struct ring_info *ri = vec_add(&b->l.rings);
+
+		ri->rep = 1;
+		ri->seq = 10;
+		ri->n = 2;
+		memcpy(ri->nodes, rev, sizeof(rev));
+		totem(b, B, 20, b->l.rings.n - 1);
+	} else {
+		totem(b, B, 20, b->ring);
+	}
+
+	m0 = send(b, A, KP_AGREED, 30);
+	m1 = send(b, A, KP_FIFO, 30);
+	m5 = send(b, A, KP_FIFO, 30);
+	m2 = send(b, B, KP_SAFE, 30);
+	m3 = send(b, A, KP_UNORDERED, 30);
+	rx(b, m0, b->inc[2], 1, 40);
+	rx(b, m1, b->inc[2], 1, 40);
+	rx(b, m5, b->inc[2], 1, 40);
+	rx(b, m3, b->inc[2], 1, 40);
+	rx(b, m2, b->inc[1], 2, 40);
+
+	order[0] = m0;
+	order[1] = m1;
+	order[2] = m5;
+	order[3] = m2;
+	order[4] = m3;
+	for (i = 0; i < 5; i++)
+		deliver(b, A, order[i], v == V_SAFE && order[i] == m2 ? 35 : 50,
+			PAYLOAD_OK);
+	if (v == V_AGREED) {	/* B: m2 first, then A's in order */
+		order[0] = m2;
+		order[1] = m0;
+		order[2] = m1;
+		order[3] = m5;
+	}
+	if (v == V_FIFO) {
+		order[1] = m5;
+		order[2] = m1;
+	}
+	for (i = 0; i < 5; i++) {
+		if (v == V_VS && order[i] == m3)
+			continue;
+		deliver(b, B, order[i], v == V_LIVE && order[i] == m0 ? 500 : 50,
+			v == V_INTEGRITY && order[i] == m3 ? PAYLOAD_BAD_BODY :
+			PAYLOAD_OK);
+		if (v == V_DUP && order[i] == m3)
+			deliver(b, B, m3, 50, PAYLOAD_OK);
+	}
+
+	/* B leaves; A alone sends m4. */
+	conf(b, A, 60, &a, 1, &bl, 1, NULL, 0);
+	conf(b, B, 60, &a, 1, &bl, 1, NULL, 0);
+	m4 = send(b, A, KP_AGREED, 70);
+	if (v != V_SELF)
+		deliver(b, A, m4, 70, PAYLOAD_OK);
+	if (v == V_VIEW) {
+		rx(b, m4, b->inc[2], 1, 70);
+		deliver(b, B, m4, 71, PAYLOAD_OK);
+	}
+	if (v == V_API)
+		record_api_err(&b->l, 80, A, "made-up error");
+	b->l.end_time = 1000;
+}
+
+void test_checker_logs(unsigned *passed, unsigned *failed)
+{
+	int v;
+
+	for (v = 0; v < V_NR; v++) {
+		struct b b;
+		struct check_result res;
+		uint32_t want = expect[v] < 0 ? 0 : 1u << expect[v], got;
+
+		build(&b, (enum variant)v);
+		check_result_init(&res);
+		check_run(&b.l, &res);
+		got = check_mask(&res);
+		if (got == want) {
+			(*passed)++;
+		} else {
+			(*failed)++;
+			printf("FAIL checker log variant %d: want %s, got mask 0x%x\n",
+			       v, expect[v] < 0 ? "nothing" : inv_name(expect[v]), got);
+			check_report(stdout, &res);
+		}
+		check_result_free(&res);
+		record_free(&b.l);
+	}
+}

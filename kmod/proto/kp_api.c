@@ -15,7 +15,7 @@
 /* Requests may take the direct path of a node alone. */
 static int kp_direct(const struct kp_node *n)
 {
-	return kp_alone(n) && !n->sq_head && !n->order_stalled;
+	return kp_alone(n) && !n->sq_head && !n->order_stalled && !n->xchg;
 }
 
 struct kp_handle *kp_handle_attach(struct kp_node *n, void *ctx, kp_u32 pid,
@@ -114,7 +114,7 @@ void kp_handle_detach(struct kp_node *n, struct kp_handle *h, kp_u64 now)
 		}
 	}
 	kp_free(n, h);
-	kp_run_expels(n);
+	kp_after(n);
 }
 
 /* The pid is in @grp already (or on its way in) through another handle. */
@@ -195,6 +195,7 @@ int kp_join(struct kp_node *n, struct kp_handle *h, const struct kp_name *g,
 	h->lm = lm;
 	if (!kp_direct(n)) {
 		kp_sq_join(n, lm);
+		kp_after(n);
 		return 0;
 	}
 	kp_memset(&m, 0, sizeof(m));
@@ -203,7 +204,7 @@ int kp_join(struct kp_node *n, struct kp_handle *h, const struct kp_name *g,
 	m.pid = h->pid;
 	m.group = g;
 	kp_cpg_deliver(n, &m);	/* cannot fail: room reserved above */
-	kp_run_expels(n);
+	kp_after(n);
 	return 0;
 }
 
@@ -225,7 +226,7 @@ int kp_leave(struct kp_node *n, struct kp_handle *h, const struct kp_name *g,
 	lm->state = KP_LM_LEAVING;
 	lm->leave_reason = KP_REASON_LEAVE;
 	kp_leave_issue(n, lm);
-	kp_run_expels(n);
+	kp_after(n);
 	return 0;
 }
 
@@ -274,7 +275,7 @@ int kp_mcast(struct kp_node *n, struct kp_handle *h, enum kp_guarantee g,
 		m.len = len;
 		n->stats.msgs_sent++;
 		kp_cpg_deliver(n, &m);
-		kp_run_expels(n);
+		kp_after(n);
 		return 0;
 	}
 	if (kp_flow_control(n))
@@ -282,6 +283,7 @@ int kp_mcast(struct kp_node *n, struct kp_handle *h, enum kp_guarantee g,
 	rc = kp_sq_data(n, lm, g, iov, iovcnt, len);
 	if (!rc)
 		n->stats.msgs_sent++;
+	kp_after(n);
 	return rc;
 }
 

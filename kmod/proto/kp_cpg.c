@@ -176,13 +176,16 @@ static void kp_send_confchg(struct kp_node *n, struct kp_lmember *lm,
 		kp_cpg_expel(n, lm);
 }
 
-/* Deliver @c to every live local process in @grp's view (pid order). */
-static void kp_confchg_local(struct kp_node *n, struct kp_group *grp,
-			     const struct kp_confchg *c)
+/*
+ * Deliver @c to every live local process among the first @upto members of
+ * @grp's view (pid order).
+ */
+void kp_cpg_confchg_local(struct kp_node *n, struct kp_group *grp,
+			  const struct kp_confchg *c, kp_u32 upto)
 {
 	kp_u32 i;
 
-	for (i = 0; i < grp->n_memb; i++) {
+	for (i = 0; i < upto; i++) {
 		const struct kp_address *a = &grp->memb[i];
 
 		if (a->nodeid != n->cfg.nodeid)
@@ -223,32 +226,42 @@ void kp_cpg_totem_all(struct kp_node *n)
 			kp_send_totem(n, h);
 }
 
+/* Insert (@nodeid, @pid) in the view (room reserved); 1 if already in. */
+int kp_cpg_view_insert(struct kp_group *grp, kp_u32 nodeid, kp_u32 pid)
+{
+	int pos = kp_view_find(grp, nodeid, pid);
+
+	if (pos >= 0)
+		return 1;
+	pos = -pos - 1;
+	if ((kp_u32)pos < grp->n_memb)
+		__builtin_memmove(&grp->memb[pos + 1], &grp->memb[pos],
+				  (grp->n_memb - pos) * sizeof(grp->memb[0]));
+	grp->memb[pos].nodeid = nodeid;
+	grp->memb[pos].pid = pid;
+	grp->memb[pos].reason = 0;
+	grp->n_memb++;
+	return 0;
+}
+
 static int kp_apply_join(struct kp_node *n, const struct kp_cmsg *m)
 {
 	struct kp_address joined;
 	struct kp_lmember *lm = KP_NULL;
 	struct kp_group *grp;
 	struct kp_confchg c;
-	int pos, first;
+	int first;
 
 	grp = kp_group_get(n, m->group);
 	if (!grp)
 		return KP_ENOMEM;
-	pos = kp_view_find(grp, m->nodeid, m->pid);
-	if (pos >= 0)
+	if (kp_view_find(grp, m->nodeid, m->pid) >= 0)
 		return 0;	/* already a member: nothing changes */
 	if (kp_group_reserve(n, grp, 1)) {
 		kp_group_put(n, grp);
 		return KP_ENOMEM;
 	}
-	pos = -pos - 1;
-	if ((kp_u32)pos < grp->n_memb)
-		__builtin_memmove(&grp->memb[pos + 1], &grp->memb[pos],
-				  (grp->n_memb - pos) * sizeof(grp->memb[0]));
-	grp->memb[pos].nodeid = m->nodeid;
-	grp->memb[pos].pid = m->pid;
-	grp->memb[pos].reason = 0;
-	grp->n_memb++;
+	kp_cpg_view_insert(grp, m->nodeid, m->pid);
 	if (m->nodeid == n->cfg.nodeid) {
 		lm = kp_local_joining(grp, m->pid);
 		if (lm) {
@@ -265,7 +278,7 @@ static int kp_apply_join(struct kp_node *n, const struct kp_cmsg *m)
 	c.n_joined = 1;
 	first = lm && lm->h && lm->h->want_initial_totem &&
 		!lm->h->had_confchg;
-	kp_confchg_local(n, grp, &c);
+	kp_cpg_confchg_local(n, grp, &c, grp->n_memb);
 	/* CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF: the ring, right after the
 	 * handle's first confchg.
 	 */
@@ -299,7 +312,7 @@ static void kp_apply_leave(struct kp_node *n, const struct kp_cmsg *m)
 	kp_fill_confchg(&c, grp);
 	c.left = &left;
 	c.n_left = 1;
-	kp_confchg_local(n, grp, &c);
+	kp_cpg_confchg_local(n, grp, &c, grp->n_memb);
 	if (lm) {
 		lm->in_view = 0;
 		/* The leaver sees its own leave; an expelled or dead one not. */

@@ -78,6 +78,9 @@ struct kp_node *kp_node_create(const struct kp_config *cfg,
 	n->ring.id.seq = ((now >> 10) & ~3ull) + 4;
 	n->max_ring_seq = n->ring.id.seq;
 	kp_set_add(&n->ring.memb, cfg->nodeid);
+	n->cur = &n->rs[0];
+	kp_rs_init(n->cur, &n->ring, cfg->nodeid);
+	kp_set_add(&n->known, cfg->nodeid);
 	n->stats.configs = 1;
 	return n;
 }
@@ -87,6 +90,14 @@ void kp_node_destroy(struct kp_node *n)
 	if (!n)
 		return;
 	kp_sq_destroy(n);
+	kp_rs_free(n, &n->rs[0]);
+	kp_rs_free(n, &n->rs[1]);
+	while (n->xstates) {
+		struct kp_xstate *x = n->xstates;
+
+		n->xstates = x->next;
+		kp_free(n, x);
+	}
 	while (n->handles) {
 		struct kp_handle *h = n->handles;
 
@@ -97,15 +108,62 @@ void kp_node_destroy(struct kp_node *n)
 	n->ops->free(n->ctx, n);
 }
 
+/*
+ * Work left by whatever just happened, done at the end of every entry
+ * point (never inside a delivery): pending expels, a held token to let go,
+ * a ring of one to order, a stalled delivery to retry.
+ */
+void kp_after(struct kp_node *n)
+{
+	int round;
+
+	for (round = 0; round < 4; round++) {
+		if (n->state == KP_ST_RECOVERY)
+			kp_install_try(n);
+		if (n->expel_list)
+			kp_run_expels(n);
+		if (n->xchg && !n->xchg_queued && n->ring.memb.n > 1 &&
+		    n->state == KP_ST_OPERATIONAL)
+			kp_xchg_queue_state(n);
+		if (n->state == KP_ST_OPERATIONAL) {
+			if (n->ring.memb.n == 1) {
+				kp_local_visit(n);
+			} else {
+				if (n->order_stalled)
+					kp_order_run(n);
+				if (n->sq_pending && n->holding)
+					kp_token_release(n);
+				else if (n->sq_pending && n->idle_seen)
+					kp_hold_cancel_send(n);
+			}
+		}
+		if (!n->expel_list)
+			break;
+	}
+}
+
 int kp_peer_add(struct kp_node *n, kp_u32 nodeid, kp_u64 now)
 {
+	int rc;
+
 	n->now = now;
 	if (!nodeid || nodeid == 0xffffffffu)
 		return KP_EINVAL;
 	if (nodeid == n->cfg.nodeid)
 		return 0;
-	if (kp_set_add(&n->peers, nodeid) < 0)
+	rc = kp_set_add(&n->peers, nodeid);
+	if (rc < 0)
 		return KP_ENOMEM;
+	if (rc > 0 && n->state == KP_ST_OPERATIONAL) {
+		/* A ring of one leaves it to look for its peers; a bigger
+		 * ring finds the newcomer through its merge probes.
+		 */
+		if (n->ring.memb.n == 1)
+			kp_gather_enter(n);
+		else
+			kp_merge_arm(n);
+	}
+	kp_after(n);
 	return 0;
 }
 
@@ -115,30 +173,131 @@ int kp_peer_remove(struct kp_node *n, kp_u32 nodeid, kp_u64 now)
 	if (!kp_set_has(&n->peers, nodeid))
 		return KP_ENOENT;
 	kp_set_del(&n->peers, nodeid);
+	if (kp_set_has(&n->cur->ring.memb, nodeid) ||
+	    (n->state != KP_ST_OPERATIONAL && n->state != KP_ST_GATHER)) {
+		/* Form the ring again without it. */
+		if (n->state == KP_ST_GATHER) {
+			kp_set_del(&n->proc, nodeid);
+			kp_set_del(&n->fail, nodeid);
+			kp_set_del(&n->cons, nodeid);
+		} else {
+			kp_gather_enter(n);
+		}
+	}
+	if (!n->peers.n)
+		kp_timer_set(n, KP_TIMER_MERGE, 0);
+	kp_after(n);
+	return 0;
+}
+
+static int kp_mcast_rx(struct kp_node *n, const void *pkt, kp_size len)
+{
+	struct kp_rstate *rs = n->cur;
+	struct kp_mc m;
+	int rc;
+
+	if (kp_dec_mcast(n, pkt, len, &m))
+		return KP_EPROTO;
+	/* The old ring's messages are taken until we report what we hold
+	 * (commit); after that they would make us differ from the others.
+	 */
+	if (n->state == KP_ST_COMMIT ||
+	    kp_memcmp(&m.ring, &rs->ring.id, sizeof(m.ring)))
+		return KP_EAGAIN;
+	if (!kp_set_has(&rs->ring.memb, m.sender))
+		return KP_EPROTO;
+	if (n->tok_out && m.seq > n->tok_sent_seq)
+		kp_tok_taken(n);	/* someone after us had the token */
+	rc = kp_rs_accept(n, rs, m.seq, pkt, (kp_u32)len);
+	if (rc)
+		return KP_EAGAIN;
+	if (m.flags & KP_MF_RECOVERED)
+		kp_rec_unpack(n, &m);
+	kp_order_run(n);
 	return 0;
 }
 
 int kp_receive(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len,
 	       kp_u64 now)
 {
-	(void)from;
-	(void)pkt;
-	(void)len;
+	kp_u8 type = 0;
+	int rc;
+
 	n->now = now;
 	n->stats.pkts_received++;
-	n->stats.pkts_dropped++;
-	return KP_EPROTO;
+	rc = kp_dec_hdr(n, from, pkt, len, &type);
+	if (!rc) {
+		switch (type) {
+		case KP_PT_MCAST:
+			rc = kp_mcast_rx(n, pkt, len);
+			break;
+		case KP_PT_TOKEN:
+			rc = kp_token_rx(n, from, pkt, len);
+			break;
+		case KP_PT_JOIN:
+			rc = kp_join_rx(n, from, pkt, len);
+			break;
+		case KP_PT_COMMIT:
+			rc = kp_commit_rx(n, from, pkt, len);
+			break;
+		case KP_PT_MERGE:
+			rc = kp_merge_rx(n, from, pkt, len);
+			break;
+		case KP_PT_HOLD_CANCEL:
+			rc = kp_hold_cancel_rx(n, from, pkt, len);
+			break;
+		default:
+			rc = KP_EPROTO;
+			break;
+		}
+	}
+	if (rc) {
+		n->stats.pkts_dropped++;
+		kp_trace(n->cfg.nodeid, "drop", type, (kp_u64)(-rc));
+	}
+	kp_after(n);
+	/* Duplicates and other rings' packets are normal: not an error. */
+	return rc == KP_EPROTO ? KP_EPROTO : 0;
 }
 
 void kp_timer_fired(struct kp_node *n, enum kp_timer which, kp_u64 now)
 {
-	(void)which;
 	n->now = now;
-}
-
-void kp_sq_kick(struct kp_node *n)
-{
-	(void)n;
+	if ((unsigned int)which >= KP_TIMER_NR || !n->timer[which] ||
+	    now < n->timer[which])
+		return;		/* cancelled or re-armed since */
+	n->timer[which] = 0;
+	switch (which) {
+	case KP_TIMER_TOKEN:
+		if (n->state != KP_ST_GATHER && n->cur->ring.memb.n > 1) {
+			n->stats.token_losses++;
+			kp_gather_enter(n);
+		}
+		break;
+	case KP_TIMER_RETRANSMIT:
+		if (n->tok_out && n->state != KP_ST_GATHER) {
+			kp_xmit(n, n->tok_dest, n->tokbuf, n->tokbuf_len);
+			n->stats.retransmits++;
+			kp_timer_set(n, KP_TIMER_RETRANSMIT,
+				     now + n->cfg.retransmit_timeout);
+		}
+		break;
+	case KP_TIMER_HOLD:
+		kp_token_release(n);
+		break;
+	case KP_TIMER_JOIN:
+		kp_join_timeout(n);
+		break;
+	case KP_TIMER_CONSENSUS:
+		kp_consensus_timeout(n);
+		break;
+	case KP_TIMER_MERGE:
+		kp_merge_timeout(n);
+		break;
+	default:
+		break;
+	}
+	kp_after(n);
 }
 
 void kp_ring_id_get(const struct kp_node *n, struct kp_ring_id *id)

@@ -43,6 +43,19 @@ kp_u32 kp_frag_cap(const struct kp_node *n)
 	return n->cfg.mtu - 2 * KP_MC_HDR_LEN;
 }
 
+/* Packets of @r not sent yet. */
+static kp_u32 kp_sreq_unsent(const struct kp_sreq *r)
+{
+	const struct kp_pkt *p;
+	kp_u32 k = 0;
+
+	if (!r->frags)
+		return 1;	/* a join or leave, built when sent */
+	for (p = r->next_frag; p; p = p->next)
+		k++;
+	return k;
+}
+
 static void kp_sq_append(struct kp_node *n, struct kp_sreq *r)
 {
 	r->next = KP_NULL;
@@ -50,7 +63,17 @@ static void kp_sq_append(struct kp_node *n, struct kp_sreq *r)
 	n->sq_tail = &r->next;
 	if (r->counted)
 		n->sq_backlog++;
-	kp_sq_kick(n);
+	n->sq_pending += kp_sreq_unsent(r);
+}
+
+/* The state message goes before everything else queued. */
+void kp_sq_push_front(struct kp_node *n, struct kp_sreq *r)
+{
+	r->next = n->sq_head;
+	n->sq_head = r;
+	if (!r->next)
+		n->sq_tail = &r->next;
+	n->sq_pending += kp_sreq_unsent(r);
 }
 
 void kp_sq_join(struct kp_node *n, struct kp_lmember *lm)
@@ -191,14 +214,15 @@ int kp_sq_data(struct kp_node *n, struct kp_lmember *lm, enum kp_guarantee g,
 	return 0;
 }
 
-/* Remove the head request once all of it has been sent. */
-void kp_sq_pop(struct kp_node *n)
+/* Unlink @r (found through @pp) from the queue and free it. */
+static void kp_sq_unlink(struct kp_node *n, struct kp_sreq **pp)
 {
-	struct kp_sreq *r = n->sq_head;
+	struct kp_sreq *r = *pp;
 
-	n->sq_head = r->next;
-	if (!n->sq_head)
-		n->sq_tail = &n->sq_head;
+	n->sq_pending -= kp_sreq_unsent(r);
+	*pp = r->next;
+	if (n->sq_tail == &r->next)
+		n->sq_tail = pp;
 	if (r->counted)
 		n->sq_backlog--;
 	kp_sreq_free(n, r);
@@ -207,5 +231,122 @@ void kp_sq_pop(struct kp_node *n)
 void kp_sq_destroy(struct kp_node *n)
 {
 	while (n->sq_head)
-		kp_sq_pop(n);
+		kp_sq_unlink(n, &n->sq_head);
+}
+
+/* Drop a state message still queued (its exchange was abandoned). */
+void kp_sq_drop_state(struct kp_node *n)
+{
+	struct kp_sreq **pp = &n->sq_head;
+
+	while (*pp) {
+		if ((*pp)->kind == KP_SQ_STATE)
+			kp_sq_unlink(n, pp);
+		else
+			pp = &(*pp)->next;
+	}
+}
+
+/* A join or leave packet: one fragment, built when the token comes. */
+static struct kp_pkt *kp_ctl_pkt(struct kp_node *n, const struct kp_sreq *r)
+{
+	const struct kp_lmember *lm = r->lm;
+	const struct kp_name *g = &lm->group->name;
+	kp_u32 total = KP_CP_NAME + g->length;
+	struct kp_pkt *p = kp_pkt_new(n, KP_MC_HDR_LEN + total);
+	kp_u8 *c;
+
+	if (!p)
+		return KP_NULL;
+	kp_memset(p->data, 0, KP_MC_HDR_LEN + KP_CP_NAME);
+	kp_put_hdr(p->data, KP_PT_MCAST, n->cfg.nodeid, p->len);
+	kp_put8(p->data, KP_MC_FLAGS, KP_MF_FIRST | KP_MF_LAST);
+	kp_put32(p->data, KP_MC_MSGLEN, total);
+	c = p->data + KP_MC_HDR_LEN;
+	if (r->kind == KP_SQ_JOIN) {
+		kp_put8(c, KP_CP_KIND, KP_CM_JOIN);
+	} else {
+		kp_put8(c, KP_CP_KIND, KP_CM_LEAVE);
+		kp_put8(c, KP_CP_ARG, lm->leave_reason);
+	}
+	kp_put8(c, KP_CP_NAMELEN, (kp_u8)g->length);
+	kp_put32(c, KP_CP_PID, lm->pid);
+	kp_memcpy(c + KP_CP_NAME, g->value, g->length);
+	return p;
+}
+
+/*
+ * The next packet the queue wants sent, or NULL (nothing, or only things
+ * that must wait: while the state exchange runs, only the state message
+ * may go, so that no message of the new ring precedes it).
+ */
+struct kp_pkt *kp_sq_peek(struct kp_node *n)
+{
+	struct kp_sreq *r = n->sq_head;
+	struct kp_pkt *p, **pp;
+
+	if (!r || (n->xchg && r->kind != KP_SQ_STATE))
+		return KP_NULL;
+	if (!r->frags) {
+		p = kp_ctl_pkt(n, r);
+		if (!p)
+			return KP_NULL;
+		r->frags = p;
+		r->next_frag = p;
+		r->n_frags = 1;
+	}
+	p = r->next_frag;
+	if (p->refs > 1) {
+		/* Still held by a store: stamping it would change that copy. */
+		struct kp_pkt *c = kp_pkt_new(n, p->len);
+
+		if (!c)
+			return KP_NULL;
+		kp_memcpy(c->data, p->data, p->len);
+		c->next = p->next;
+		for (pp = &r->frags; *pp != p; pp = &(*pp)->next)
+			;
+		*pp = c;
+		r->next_frag = c;
+		p->next = KP_NULL;
+		kp_pkt_put(n, p);
+		p = c;
+	}
+	return p;
+}
+
+/* The packet kp_sq_peek() returned has been sent. */
+void kp_sq_advance(struct kp_node *n)
+{
+	struct kp_sreq *r = n->sq_head;
+
+	r->next_frag = r->next_frag->next;
+	n->sq_pending--;
+	if (!r->next_frag)
+		kp_sq_unlink(n, &n->sq_head);
+}
+
+/*
+ * After a configuration change: a message cut short by the change starts
+ * over, whole, in the new ring (its first fragments, delivered nowhere as a
+ * message, are dropped with the old ring).
+ */
+void kp_sq_restart(struct kp_node *n)
+{
+	struct kp_sreq *r;
+
+	n->sq_pending = 0;
+	for (r = n->sq_head; r; r = r->next) {
+		r->next_frag = r->frags;
+		n->sq_pending += kp_sreq_unsent(r);
+	}
+}
+
+/* Stamp a packet with its place in a ring. */
+void kp_pkt_stamp(struct kp_pkt *p, const struct kp_ring_id *ring,
+		  kp_u64 seq, kp_u32 sseq)
+{
+	kp_put_ring(p->data, KP_MC_RING, ring);
+	kp_put64(p->data, KP_MC_SEQ, seq);
+	kp_put32(p->data, KP_MC_SSEQ, sseq);
 }

@@ -7,6 +7,7 @@
 
 static const struct th_test *const tables[] = {
 	tests_alone,
+	tests_ring,
 };
 
 int main(int argc, char **argv)
@@ -14,6 +15,7 @@ int main(int argc, char **argv)
 	int passed = 0, failed = 0;
 	size_t t;
 
+	th_trace_on = getenv("KP_TEST_TRACE") != NULL;
 	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		const struct th_test *tc;
 

@@ -6,5 +6,6 @@
 #include "th.h"
 
 extern const struct th_test tests_alone[];
+extern const struct th_test tests_ring[];
 
 #endif /* KP_TEST_TESTS_H */

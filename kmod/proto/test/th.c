@@ -5,6 +5,17 @@
 #include "th.h"
 
 int th_failed_checks;
+int th_trace_on;
+
+/* The core's trace points (kp_int.h), printed with KP_TEST_TRACE=1. */
+void kp_trace(kp_u32 node, const char *ev, kp_u64 a, kp_u64 b);
+void kp_trace(kp_u32 node, const char *ev, kp_u64 a, kp_u64 b)
+{
+	if (!th_trace_on)
+		return;
+	fprintf(stderr, "    [%u] %s %llu %llu\n", node, ev,
+		(unsigned long long)a, (unsigned long long)b);
+}
 const char *th_current = "";
 
 static void *th_alloc(void *ctx, kp_size size)

@@ -17,6 +17,7 @@
 /* ------------------------------------------------------------ checks */
 
 extern int th_failed_checks;
+extern int th_trace_on;
 extern const char *th_current;
 
 #define CHECK(cond) do {						\

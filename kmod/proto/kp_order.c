@@ -74,7 +74,7 @@ int kp_order_pkt(struct kp_node *n, struct kp_rstate *rs,
 {
 	const kp_u8 *d = pkt->data;
 	kp_u8 flags = kp_get8(d, KP_MC_FLAGS);
-	kp_u32 sender = kp_get32(d, 4);
+	kp_u32 sender = kp_get32(d, KP_MC_ORIGIN);
 	kp_u32 sseq = kp_get32(d, KP_MC_SSEQ);
 	kp_u32 total = kp_get32(d, KP_MC_MSGLEN);
 	kp_u32 off = kp_get32(d, KP_MC_OFF);

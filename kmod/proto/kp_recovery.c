@@ -102,6 +102,7 @@ struct kp_pkt *kp_rec_next(struct kp_node *n, kp_u64 *seq)
 		}
 		kp_memset(p->data, 0, KP_MC_HDR_LEN);
 		kp_put_hdr(p->data, KP_PT_MCAST, n->cfg.nodeid, p->len);
+		kp_put32(p->data, KP_MC_ORIGIN, n->cfg.nodeid);
 		kp_put8(p->data, KP_MC_FLAGS,
 			KP_MF_FIRST | KP_MF_LAST | KP_MF_RECOVERED);
 		kp_put32(p->data, KP_MC_MSGLEN, in->len);

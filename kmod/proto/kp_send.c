@@ -172,6 +172,7 @@ struct kp_sreq *kp_sreq_build(struct kp_node *n, kp_u8 kind, int safe,
 			flags |= KP_MF_LAST;
 		kp_memset(p->data, 0, KP_MC_HDR_LEN);
 		kp_put_hdr(p->data, KP_PT_MCAST, n->cfg.nodeid, p->len);
+		kp_put32(p->data, KP_MC_ORIGIN, n->cfg.nodeid);
 		kp_put8(p->data, KP_MC_FLAGS, flags);
 		kp_put32(p->data, KP_MC_MSGLEN, total);
 		kp_put32(p->data, KP_MC_OFF, off);
@@ -260,6 +261,7 @@ static struct kp_pkt *kp_ctl_pkt(struct kp_node *n, const struct kp_sreq *r)
 		return KP_NULL;
 	kp_memset(p->data, 0, KP_MC_HDR_LEN + KP_CP_NAME);
 	kp_put_hdr(p->data, KP_PT_MCAST, n->cfg.nodeid, p->len);
+	kp_put32(p->data, KP_MC_ORIGIN, n->cfg.nodeid);
 	kp_put8(p->data, KP_MC_FLAGS, KP_MF_FIRST | KP_MF_LAST);
 	kp_put32(p->data, KP_MC_MSGLEN, total);
 	c = p->data + KP_MC_HDR_LEN;

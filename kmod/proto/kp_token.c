@@ -182,6 +182,8 @@ static kp_u32 kp_tok_retransmit(struct kp_node *n, struct kp_token *t)
 		struct kp_pkt *p = kp_rs_get(n->cur, t->rtr[i]);
 
 		if (p) {
+			/* This copy comes from us (the origin stays). */
+			kp_put32(p->data, 4, n->cfg.nodeid);
 			kp_xmit(n, 0, p->data, p->len);
 			retx++;
 			n->stats.retransmits++;

@@ -70,7 +70,7 @@ int kp_dec_mcast(const struct kp_node *n, const void *pkt, kp_size len,
 	if (len < KP_MC_HDR_LEN)
 		return KP_EPROTO;
 	kp_get_ring(pkt, KP_MC_RING, &m->ring);
-	m->sender = kp_get32(pkt, 4);
+	m->sender = kp_get32(pkt, KP_MC_ORIGIN);
 	m->seq = kp_get64(pkt, KP_MC_SEQ);
 	m->sseq = kp_get32(pkt, KP_MC_SSEQ);
 	m->flags = kp_get8(pkt, KP_MC_FLAGS);
@@ -83,7 +83,7 @@ int kp_dec_mcast(const struct kp_node *n, const void *pkt, kp_size len,
 		return KP_EPROTO;
 	if (!m->seq || m->seq > KP_SEQ_MAX || (m->flags & ~KP_MF_ALL))
 		return KP_EPROTO;
-	if (!m->ring.rep || !dlen)
+	if (!m->ring.rep || !dlen || !m->sender || m->sender == 0xffffffffu)
 		return KP_EPROTO;
 	if (m->off > m->msg_len || dlen > m->msg_len - m->off)
 		return KP_EPROTO;
@@ -121,8 +121,7 @@ int kp_dec_inner(const struct kp_node *n, const struct kp_mc *outer,
 		return KP_EPROTO;
 	if (kp_dec_mcast(n, p, len, m))
 		return KP_EPROTO;
-	if ((m->flags & KP_MF_RECOVERED) || !m->sender ||
-	    m->sender == 0xffffffffu)
+	if (m->flags & KP_MF_RECOVERED)
 		return KP_EPROTO;
 	return 0;
 }

@@ -30,14 +30,20 @@ enum kp_pkt_type {
 #define KP_HDR_LEN		12
 #define KP_RINGID_LEN		12
 
-/* MCAST: header, ring id, seq, sender_seq, flags, msg_len, frag_off, data */
+/*
+ * MCAST: header, ring id, seq, sender_seq, origin, flags, msg_len,
+ * frag_off, data.  The origin is the node that sent the message first; the
+ * header's sender is whoever sent this copy (a retransmission may come
+ * from any member).
+ */
 #define KP_MC_RING		12
 #define KP_MC_SEQ		24
 #define KP_MC_SSEQ		32
-#define KP_MC_FLAGS		36
-#define KP_MC_MSGLEN		40
-#define KP_MC_OFF		44
-#define KP_MC_HDR_LEN		48
+#define KP_MC_ORIGIN		36
+#define KP_MC_FLAGS		40
+#define KP_MC_MSGLEN		44
+#define KP_MC_OFF		48
+#define KP_MC_HDR_LEN		52
 
 #define KP_MF_FIRST		0x01	/* first fragment of its message */
 #define KP_MF_LAST		0x02	/* last fragment */

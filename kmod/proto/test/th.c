@@ -148,6 +148,148 @@ uint64_t th_hash(const void *buf, size_t len)
 	return h;
 }
 
+static void th_fill(unsigned char *b, uint32_t pid, uint32_t ctr,
+		    uint32_t len)
+{
+	uint32_t i, x = pid * 2654435761u ^ ctr;
+
+	for (i = 12; i < len; i++) {
+		x = x * 1103515245u + 12345u;
+		b[i] = (unsigned char)(x >> 16);
+	}
+}
+
+/* Read the tag and check the bytes against what the sender wrote. */
+static void th_tag_check(struct th_ev *e, const struct kp_msg *m)
+{
+	unsigned char *flat, *want;
+	uint32_t i, off = 0, len;
+
+	if (m->len < 12)
+		return;
+	flat = malloc(m->len);
+	for (i = 0; i < m->iovcnt; i++) {
+		memcpy(flat + off, m->iov[i].base, m->iov[i].len);
+		off += m->iov[i].len;
+	}
+	memcpy(&e->tag_pid, flat, 4);
+	memcpy(&e->tag_ctr, flat + 4, 4);
+	memcpy(&len, flat + 8, 4);
+	if (len == m->len) {
+		want = malloc(len);
+		memcpy(want, flat, 12);
+		th_fill(want, e->tag_pid, e->tag_ctr, len);
+		e->tag_ok = !memcmp(want, flat, len);
+		free(want);
+	}
+	free(flat);
+}
+
+int th_send_tagged(struct th_proc *p, enum kp_guarantee g, uint32_t ctr,
+		   uint32_t len)
+{
+	unsigned char *b;
+	int rc;
+
+	if (len < 12)
+		len = 12;
+	b = malloc(len);
+	memcpy(b, &p->pid, 4);
+	memcpy(b + 4, &ctr, 4);
+	memcpy(b + 8, &len, 4);
+	th_fill(b, p->pid, ctr, len);
+	rc = th_send(p, g, b, len);
+	/* The core read the bytes before returning: scribble over them. */
+	memset(b, 0xa5, len);
+	free(b);
+	return rc;
+}
+
+int th_count_tagged(const struct th_proc *p, uint32_t pid)
+{
+	int i, c = 0;
+
+	for (i = 0; i < p->n_ev; i++)
+		if (p->ev[i].kind == EV_MSG && p->ev[i].tag_pid == pid)
+			c++;
+	return c;
+}
+
+static int th_find(const struct th_proc *p, uint32_t pid, uint32_t ctr)
+{
+	int i;
+
+	for (i = 0; i < p->n_ev; i++)
+		if (p->ev[i].kind == EV_MSG && p->ev[i].tag_pid == pid &&
+		    p->ev[i].tag_ctr == ctr)
+			return i;
+	return -1;
+}
+
+int th_check_order(struct th_proc **procs, int n)
+{
+	int a, b, i, ok = 1;
+
+	for (a = 0; a < n; a++) {
+		const struct th_proc *p = procs[a];
+
+		for (i = 0; i < p->n_ev; i++) {
+			const struct th_ev *e = &p->ev[i];
+			int j;
+
+			if (e->kind != EV_MSG)
+				continue;
+			if (!e->tag_ok) {
+				fprintf(stderr, "  %s: pid %u got a corrupt "
+					"message %u/%u\n", th_current, p->pid,
+					e->tag_pid, e->tag_ctr);
+				ok = 0;
+			}
+			for (j = i + 1; j < p->n_ev; j++) {
+				const struct th_ev *f = &p->ev[j];
+
+				if (f->kind != EV_MSG || f->tag_pid != e->tag_pid)
+					continue;
+				if (f->tag_ctr <= e->tag_ctr) {
+					fprintf(stderr, "  %s: pid %u: FIFO or "
+						"duplicate: %u/%u then %u\n",
+						th_current, p->pid, e->tag_pid,
+						e->tag_ctr, f->tag_ctr);
+					ok = 0;
+				}
+				break;
+			}
+		}
+	}
+	for (a = 0; a < n; a++) {
+		for (b = a + 1; b < n; b++) {
+			int last = -1;
+
+			for (i = 0; i < procs[a]->n_ev; i++) {
+				const struct th_ev *e = &procs[a]->ev[i];
+				int k;
+
+				if (e->kind != EV_MSG)
+					continue;
+				k = th_find(procs[b], e->tag_pid, e->tag_ctr);
+				if (k < 0)
+					continue;
+				if (k < last) {
+					fprintf(stderr, "  %s: pids %u and %u "
+						"disagree on the order of "
+						"%u/%u\n", th_current,
+						procs[a]->pid, procs[b]->pid,
+						e->tag_pid, e->tag_ctr);
+					ok = 0;
+					break;
+				}
+				last = k;
+			}
+		}
+	}
+	return ok;
+}
+
 static int th_refuse(struct th_proc *p)
 {
 	if (p->expelled) {
@@ -195,6 +337,7 @@ static int th_deliver(void *ctx, struct kp_handle *h, const struct kp_msg *m)
 			tot, m->len);
 	}
 	e->hash = hs;
+	th_tag_check(e, m);
 	return 0;
 }
 

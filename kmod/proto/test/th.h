@@ -54,6 +54,8 @@ struct th_ev {
 	/* EV_MSG */
 	uint32_t nodeid, pid, guarantee, len;
 	uint64_t hash;			/* of the payload */
+	uint32_t tag_pid, tag_ctr;	/* th_send_tagged() header */
+	int tag_ok;			/* payload matches its tag */
 	const void *first_base;		/* iov[0].base as delivered */
 	uint32_t iovcnt;
 	/* EV_CONFCHG */
@@ -113,6 +115,12 @@ int th_leave(struct th_proc *p, const char *g);
 int th_send(struct th_proc *p, enum kp_guarantee g, const void *buf,
 	    uint32_t len);
 uint64_t th_hash(const void *buf, size_t len);
+/* A message that says who sent it, its number, and checks itself. */
+int th_send_tagged(struct th_proc *p, enum kp_guarantee g, uint32_t ctr,
+		   uint32_t len);
+/* Agreed order, FIFO, no duplicates, integrity over @n processes. */
+int th_check_order(struct th_proc **procs, int n);
+int th_count_tagged(const struct th_proc *p, uint32_t pid);
 void th_clear(struct th_proc *p);
 const struct th_ev *th_last(const struct th_proc *p);
 int th_count(const struct th_proc *p, enum th_ev_kind k);

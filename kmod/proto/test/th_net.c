@@ -140,7 +140,7 @@ uint32_t th_ring_size(struct th_node *tn)
 }
 
 /* Every live node sees the same ring holding every live node it can. */
-int th_net_settle(struct th_net *net, uint64_t limit)
+static int th_net_settled(struct th_net *net, uint64_t limit)
 {
 	uint64_t end = net->now + limit;
 
@@ -171,6 +171,34 @@ int th_net_settle(struct th_net *net, uint64_t limit)
 			}
 		}
 		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+/* Settled, and still the same rings a while later (past any gather). */
+int th_net_settle(struct th_net *net, uint64_t limit)
+{
+	struct kp_ring_id before[TH_MAX_NODES], r;
+	uint64_t end = net->now + limit;
+	int i, same;
+
+	while (net->now < end) {
+		if (!th_net_settled(net, end - net->now))
+			return 0;
+		for (i = 0; i < net->n; i++)
+			if (net->nodes[i] && !net->nodes[i]->down)
+				kp_ring_id_get(net->nodes[i]->node, &before[i]);
+		th_net_run(net, net->now + 600000000ull);
+		same = 1;
+		for (i = 0; i < net->n; i++) {
+			if (!net->nodes[i] || net->nodes[i]->down)
+				continue;
+			kp_ring_id_get(net->nodes[i]->node, &r);
+			if (r.seq != before[i].seq || r.rep != before[i].rep)
+				same = 0;
+		}
+		if (same && th_net_settled(net, 1))
 			return 1;
 	}
 	return 0;

@@ -48,8 +48,9 @@ struct check_result {
  * Derived per-record facts every check needs: which configuration (view) a
  * record belongs to, and a cluster-wide identity for each confchg event.
  *
- * A confchg's identity is (group, ring it was ordered in, content, how many
- * identical ones this process saw before in that ring and group).  Two
+ * A confchg's identity is (group, ring it was ordered in, members after it
+ * and who left, how many identical ones this process saw before in that
+ * ring and group).  Two
  * processes that got "the same" confchg compute the same identity; the ring
  * is the node's ring, except that confchgs delivered in the same core call
  * just before the node moves to a new ring (the NODEDOWN/NODEUP batch) belong
@@ -75,6 +76,15 @@ int conf_has(const struct conf_info *c, uint32_t nodeid, uint32_t pid,
 /* Next ring change in the same call after stream position @spos, or NO_IDX. */
 uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 			     uint64_t call, uint32_t spos);
+
+/*
+ * Was node @nodeid in the transitional configuration of a move from ring
+ * @from to ring @to (indices) made at time @t: did it reach @to straight from
+ * @from?  A node that was restarted, or went through a ring of its own,
+ * came from elsewhere.
+ */
+int in_transitional(const struct record_log *l, uint32_t nodeid, uint32_t from,
+		    uint32_t to, uint64_t t);
 
 /* Run every check; results accumulate in @res. */
 void check_run(const struct record_log *l, struct check_result *res);

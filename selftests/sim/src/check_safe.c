@@ -71,7 +71,8 @@ void check_safe(const struct analysis *a, struct check_result *res)
 			for (k = 0; k < ring->n; k++) {
 				uint32_t y = ring->nodes[k];
 
-				if (next && !ring_has(next, y))
+				if (next && (!ring_has(next, y) ||
+					     !in_transitional(l, y, r->ring, nxt, r->time)))
 					continue;	/* not in the transitional configuration */
 				if (y == sender || node_had(l, m, y, r->time))
 					continue;

@@ -43,6 +43,34 @@ uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 	return NO_IDX;
 }
 
+static int same_id(const struct record_log *l, uint32_t a, uint32_t b)
+{
+	return l->rings.v[a].rep == l->rings.v[b].rep &&
+	       l->rings.v[a].seq == l->rings.v[b].seq;
+}
+
+int in_transitional(const struct record_log *l, uint32_t nodeid, uint32_t from,
+		    uint32_t to, uint64_t t)
+{
+	uint32_t inc = NO_IDX, i;
+	const struct inc_log *il;
+
+	for (i = 0; i < l->incs.n; i++)
+		if (l->incs.v[i].nodeid == nodeid && l->incs.v[i].born <= t)
+			inc = i;
+	if (inc == NO_IDX)
+		return 0;
+	il = &l->inclogs.v[inc];
+	for (i = 0; i < il->rings.n; i++)
+		if (same_id(l, il->rings.v[i].ring, to))
+			return i > 0 && same_id(l, il->rings.v[i - 1].ring, from);
+	/* It never got there: in it if it was still in the old ring at t. */
+	for (i = il->rings.n; i-- > 0;)
+		if (il->rings.v[i].time <= t)
+			return same_id(l, il->rings.v[i].ring, from);
+	return 0;
+}
+
 static int addr_cmp(const void *a, const void *b)
 {
 	const struct s_addr *x = a, *y = b;
@@ -71,13 +99,18 @@ static uint64_t list_hash(const struct s_addr *a, uint32_t n, int with_reason)
 	return h;
 }
 
+/*
+ * What every receiver of one confchg agrees on: the group, the members
+ * after it and who left (with the reason).  Not the joined list: when two
+ * partitions merge, each side sees the other side's processes join (NODEUP),
+ * so the joined lists differ while the event is the same.
+ */
 static uint64_t content_hash(const struct conf_info *c)
 {
 	uint64_t h = hcombine(0xc0f, c->group);
 
 	h = hcombine(h, list_hash(c->a, c->n_members, 0));
 	h = hcombine(h, list_hash(c->a + c->n_members, c->n_left, 1));
-	h = hcombine(h, list_hash(c->a + c->n_members + c->n_left, c->n_joined, 1));
 	return h;
 }
 

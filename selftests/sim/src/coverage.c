@@ -173,8 +173,13 @@ void coverage_compute(const struct record_log *l, struct coverage *cv)
 				const struct ring_info *ring = &l->rings.v[r->ring];
 				const struct ring_info *next = &l->rings.v[nxt];
 
+				/* Definitely transitional: a node of the old ring
+				 * that does not move on lacked it.
+				 */
 				for (k = 0; k < ring->n; k++)
-					if (!ring_has(next, ring->nodes[k]) &&
+					if ((!ring_has(next, ring->nodes[k]) ||
+					     !in_transitional(l, ring->nodes[k], r->ring,
+							      nxt, r->time)) &&
 					    ring->nodes[k] != sender &&
 					    !node_had(l, m, ring->nodes[k], r->time)) {
 						cv->c[COV_SAFE_TRANS]++;

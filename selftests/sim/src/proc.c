@@ -92,6 +92,11 @@ void proc_attach_event(struct sim *s, uint32_t node, uint32_t inc)
 	p->group = NO_IDX;
 	p->mean_gap_us = (uint32_t)rng_range(&s->rng_wl, 5000, 100000);
 	p->burst_max = (uint32_t)rng_range(&s->rng_wl, 1, 6);
+	if (s->o->ideal) {
+		/* Keep the core saturated: short gaps, bursts until refused. */
+		p->mean_gap_us = s->o->ideal_gap_us ? s->o->ideal_gap_us : 500;
+		p->burst_max = s->o->ideal_burst ? s->o->ideal_burst : 64;
+	}
 	/* Most processes stay a while; some churn hard. */
 	switch (rng_below(&s->rng_wl, 4)) {
 	case 0:
@@ -236,6 +241,10 @@ static int send_one(struct sim *s, struct proc *p)
 	id.len = pick_size(s);
 	id.nodeid = p->node;
 	id.guarantee = (uint32_t)rng_below(&s->rng_wl, 4);
+	if (s->o->ideal && s->o->ideal_size)
+		id.len = s->o->ideal_size < PAYLOAD_MIN ? PAYLOAD_MIN : s->o->ideal_size;
+	if (s->o->ideal && s->o->ideal_guarantee >= 0)
+		id.guarantee = (uint32_t)s->o->ideal_guarantee;
 	id.group = p->group;
 	buf = scratch_buf(s, id.len);
 	payload_fill(buf, &id);
@@ -408,7 +417,9 @@ void proc_step(struct sim *s, struct proc *p)
 		proc_detach(s, p);
 		return;
 	case P_IDLE:
-		if (r < 700)
+		if (s->o->ideal)
+			do_join(s, p);
+		else if (r < 700)
 			do_join(s, p);
 		else if (r < 700 + 4 * p->kill_pm) {
 			proc_detach(s, p);
@@ -425,7 +436,13 @@ void proc_step(struct sim *s, struct proc *p)
 			probe(s, p);
 		break;
 	case P_JOINED:
-		if (r < p->leave_pm) {
+		if (s->o->ideal) {
+			if (sending) {
+				burst = p->burst_max;
+				for (k = 0; k < burst && send_one(s, p); k++)
+					;
+			}
+		} else if (r < p->leave_pm) {
 			do_leave(s, p);
 		} else if (r < p->leave_pm + p->kill_pm) {
 			proc_detach(s, p);

@@ -85,9 +85,18 @@ void sim_init(struct sim *s, const struct sim_opts *o, uint64_t seed)
 	s->net.latency = rng_range(&s->rng_net, 20000, 200000);
 	s->net.ns_per_kb = 8192;	/* 1 Gbit/s */
 	if (o->ideal) {
-		for (i = 1; i <= s->n_nodes; i++)
+		/* A steady cluster: everyone configured, a perfect network, the
+		 * default timeouts, processes that never leave (benchmark, fuzzer).
+		 */
+		kp_config_default(&s->cfg, 1);
+		s->log.mtu = s->cfg.mtu;
+		for (i = 1; i <= s->n_nodes; i++) {
 			s->nodes[i].peers = (((1ULL << (s->n_nodes + 1)) - 1) & ~1ULL) &
 					    ~(1ULL << i);
+			s->nodes[i].slots = o->ideal;
+		}
+		s->sending_until = UINT64_MAX;
+		s->end_time = UINT64_MAX;
 	} else {
 		scenario_plan(s);
 	}
@@ -129,16 +138,22 @@ static void dispatch(struct sim *s, struct ev *e)
 	}
 }
 
-void sim_run(struct sim *s)
+void sim_run_until(struct sim *s, uint64_t until)
 {
 	struct ev e;
 
-	while (evq_peek_time(&s->q) <= s->end_time && evq_pop(&s->q, &e)) {
+	while (evq_peek_time(&s->q) <= until && evq_pop(&s->q, &e)) {
 		s->now = e.time;
 		s->n_events++;
 		dispatch(s, &e);
 	}
-	s->now = s->end_time;
+	if (until > s->now)
+		s->now = until;
+}
+
+void sim_run(struct sim *s)
+{
+	sim_run_until(s, s->end_time);
 	s->log.end_time = s->end_time;
 }
 
@@ -161,6 +176,11 @@ void sim_destroy(struct sim *s)
 			}
 		}
 		kp_node_destroy(n->kp);
+	}
+	for (i = 1; i <= s->n_nodes; i++) {
+		struct node *n = &s->nodes[i];
+		uint32_t k;
+
 		for (k = 0; k < n->deferred.n; k++)
 			free(n->deferred.v[k].data);
 		vec_free(&n->deferred);

@@ -38,7 +38,13 @@ struct sim_opts {
 	uint32_t alloc_fail_ppm;	/* make ops->alloc fail now and then */
 	const char *dump_dir;	/* write received datagrams here (fuzz corpus) */
 	uint32_t dump_max;
-	int ideal;		/* benchmark: no scenario, steady load */
+	uint32_t ideal;		/* no scenario: a steady cluster with this many
+				 * processes per node (benchmark, fuzzer) */
+	uint32_t ideal_size;	/* ideal: message size (0: the usual mix) */
+	int ideal_guarantee;	/* ideal: guarantee (-1: the usual mix) */
+	uint32_t ideal_gap_us;	/* ideal: mean time between a process's bursts */
+	uint32_t ideal_burst;	/* ideal: messages per burst (until refused) */
+	int bench;		/* time the core; callbacks only count */
 };
 
 enum pstate {
@@ -126,6 +132,8 @@ struct sim {
 	/* Statistics for the report. */
 	uint64_t n_events, n_packets, n_dropped, n_deliveries;
 	uint64_t fc_refusals;
+	/* Benchmark: time inside core calls, and inside our callbacks. */
+	uint64_t call_t0, core_ns, cb_ns, cb_in_call;
 	uint32_t pending_msg;	/* message being sent by kp_mcast now */
 	int pending_delivered;
 };
@@ -133,6 +141,7 @@ struct sim {
 /* run.c */
 void sim_init(struct sim *s, const struct sim_opts *o, uint64_t seed);
 void sim_run(struct sim *s);
+void sim_run_until(struct sim *s, uint64_t until);
 void sim_destroy(struct sim *s);
 void sim_schedule(struct sim *s, uint64_t when, uint32_t type, uint32_t a,
 		  uint32_t b, uint32_t inc, uint32_t gen);

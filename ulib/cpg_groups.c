@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cpg_instance.h"
+#include "uapi_layout.h"
 #include "ulib.h"
 
 _Static_assert(sizeof(struct cpg_name) == sizeof(struct kcpg_name), "cpg_name layout");
@@ -62,7 +63,7 @@ KCPG_EXPORT cs_error_t cpg_membership_get(cpg_handle_t handle, struct cpg_name *
 					  struct cpg_address *member_list,
 					  int *member_list_entries)
 {
-	struct kcpg_membership arg;
+	struct kcpg_membership_wire arg;
 	struct cpg_inst *inst;
 	cs_error_t res;
 	int err;
@@ -81,7 +82,7 @@ KCPG_EXPORT cs_error_t cpg_membership_get(cpg_handle_t handle, struct cpg_name *
 	/* struct cpg_address is struct kcpg_address: the kernel fills it. */
 	arg.capacity = (uint32_t)*member_list_entries;
 	arg.members = (uint64_t)(uintptr_t)member_list;
-	err = kcpg_dev_ioctl(&inst->dev, KCPG_IOC_MEMBERSHIP, &arg);
+	err = kcpg_dev_ioctl(&inst->dev, KCPG_IOC_MEMBERSHIP_WIRE, &arg);
 	if (err) {
 		res = cpg_inst_error(inst, err);
 	} else if (arg.count > arg.capacity) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cpg_instance.h"
+#include "uapi_layout.h"
 #include "ulib.h"
 
 #define ITER_HANDLE_TAG		0x17
@@ -45,13 +46,13 @@ static void iter_destroy(struct kcpg_hobj *obj)
 
 /* Ask the kernel for the snapshot into it->entries. */
 static cs_error_t take_snapshot(struct cpg_inst *inst, struct cpg_iter *it,
-				const struct kcpg_iterate *query)
+				const struct kcpg_iterate_wire *query)
 {
 	uint32_t cap = ITER_FIRST_CAPACITY;
 	int attempt;
 
 	for (attempt = 0; attempt < ITER_MAX_ATTEMPTS; attempt++) {
-		struct kcpg_iterate arg = *query;
+		struct kcpg_iterate_wire arg = *query;
 		struct kcpg_iter_entry *v = realloc(it->entries, (size_t)cap * sizeof(*v));
 		int err;
 
@@ -60,7 +61,7 @@ static cs_error_t take_snapshot(struct cpg_inst *inst, struct cpg_iter *it,
 		it->entries = v;
 		arg.capacity = cap;
 		arg.entries = (uint64_t)(uintptr_t)v;
-		err = kcpg_dev_ioctl(&inst->dev, KCPG_IOC_ITERATE, &arg);
+		err = kcpg_dev_ioctl(&inst->dev, KCPG_IOC_ITERATE_WIRE, &arg);
 		if (err)
 			return cpg_inst_error(inst, err);
 		if (arg.count <= cap) {
@@ -81,7 +82,7 @@ KCPG_EXPORT cs_error_t cpg_iteration_initialize(cpg_handle_t handle,
 						const struct cpg_name *group,
 						cpg_iteration_handle_t *cpg_iteration_handle)
 {
-	struct kcpg_iterate query;
+	struct kcpg_iterate_wire query;
 	struct cpg_inst *inst;
 	struct cpg_iter *it;
 	uint64_t id;

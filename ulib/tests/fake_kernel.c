@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "fake_kernel.h"
+#include "../uapi_layout.h"
 
 #define DEV_PATH "/dev/kcpg"
 
@@ -287,11 +288,11 @@ static int do_zcb_mcast(struct fake_dev *d, const struct kcpg_zcb_mcast *z)
 	return 0;
 }
 
-static int do_membership(struct kcpg_membership *m)
+static int do_membership(struct kcpg_membership_wire *m)
 {
 	uint32_t n = fk.n_members < m->capacity ? fk.n_members : m->capacity;
 
-	if (m->group.length > KCPG_NAME_MAX || (m->capacity && !m->members))
+	if (m->group.length > KCPG_NAME_MAX || m->pad || (m->capacity && !m->members))
 		return EINVAL;
 	if (n)
 		memcpy((void *)(uintptr_t)m->members, fk.members, n * sizeof(fk.members[0]));
@@ -299,12 +300,12 @@ static int do_membership(struct kcpg_membership *m)
 	return 0;
 }
 
-static int do_iterate(struct kcpg_iterate *it)
+static int do_iterate(struct kcpg_iterate_wire *it)
 {
 	static const struct kcpg_name zero_name;
 	uint32_t i, n;
 
-	if (it->type < KCPG_ITER_NAME_ONLY || it->type > KCPG_ITER_ALL || it->reserved)
+	if (it->type < KCPG_ITER_NAME_ONLY || it->type > KCPG_ITER_ALL || it->reserved || it->pad)
 		return EINVAL;
 	if (it->type != KCPG_ITER_ONE_GROUP && memcmp(&it->group, &zero_name, sizeof(zero_name)))
 		return EINVAL;
@@ -385,9 +386,10 @@ static int fake_ioctl(struct fake_dev *d, unsigned long req, void *arg)
 		return do_mcast(d, arg);
 	case KCPG_IOC_ZCB_MCAST:
 		return do_zcb_mcast(d, arg);
-	case KCPG_IOC_MEMBERSHIP:
+	/* The kernel's (64-bit) layout, whatever this build's header says. */
+	case KCPG_IOC_MEMBERSHIP_WIRE:
 		return do_membership(arg);
-	case KCPG_IOC_ITERATE:
+	case KCPG_IOC_ITERATE_WIRE:
 		return do_iterate(arg);
 	case KCPG_IOC_FLOW: {
 		struct kcpg_flow *f = arg;

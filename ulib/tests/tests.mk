@@ -20,7 +20,7 @@ $(1)/tests/bin/%: tests/%.c tests/unit.c tests/fake_ring.c tests/unit.h tests/fa
 	$$(CC) $$(CPPFLAGS) $$(TEST_CFLAGS) $(2) -o $$@ $$< tests/unit.c tests/fake_ring.c \
 		$(1)/libcpg-kshim.a
 
-$(1)/tests/bin/test_fake_kernel: tests/test_fake_kernel.c tests/fake_kernel.c tests/fake_kernel.h \
+$(1)/tests/bin/test_fake_kernel: tests/test_fake_kernel.c tests/fake_kernel.c tests/fake_kernel.h uapi_layout.h \
 		tests/unit.c tests/fake_ring.c $(1)/libcpg-kshim.a | $(1)/tests/bin
 	$$(CC) $$(CPPFLAGS) $$(TEST_CFLAGS) $(2) $(FAKE_WRAP) -o $$@ $$< tests/fake_kernel.c \
 		tests/unit.c tests/fake_ring.c $(1)/libcpg-kshim.a

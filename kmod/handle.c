@@ -38,6 +38,28 @@ void kcpg_handle_detach(struct kcpg_handle *h)
 	mutex_unlock(&kn->lock);
 }
 
+/*
+ * Moves the backlog into the ring after the consumer made room.  An
+ * expelled handle may still drain its backlog (the messages up to its
+ * expulsion and the EXPELLED record); a lying consumer index breaks the
+ * handle, which then leaves its group with PROCDOWN.
+ */
+int kcpg_handle_kick(struct kcpg_handle *h)
+{
+	struct kcpg_net *kn = h->kn;
+	int ret;
+
+	mutex_lock(&kn->lock);
+	ret = kcpg_ring_kick(h);
+	if (ret && h->kph) {
+		kp_handle_detach(kn->node, h->kph, kcpg_now());
+		h->kph = NULL;
+		kn->n_handles--;
+	}
+	mutex_unlock(&kn->lock);
+	return ret;
+}
+
 static void kcpg_owner_exit_work(struct work_struct *work)
 {
 	struct kcpg_handle *h = container_of(work, struct kcpg_handle,
@@ -118,10 +140,7 @@ static __poll_t kcpg_poll(struct file *file, poll_table *wait)
 	if (!smp_load_acquire(&h->ready))
 		return EPOLLERR;
 	if (READ_ONCE(h->ring.ctrl->kernel_flags) & KCPG_CTRL_BACKLOG) {
-		mutex_lock(&h->kn->lock);
-		if (!h->ring.dead)
-			kcpg_ring_kick(h);
-		mutex_unlock(&h->kn->lock);
+		kcpg_handle_kick(h);
 	}
 	if (kcpg_ring_readable(h))
 		mask |= EPOLLIN | EPOLLRDNORM;

@@ -434,27 +434,6 @@ static int ioc_totem(struct kcpg_handle *h, void __user *u, unsigned int cmd)
 	return copy_out(u, &t, sizeof(t), cmd);
 }
 
-static int ioc_kick(struct kcpg_handle *h)
-{
-	struct kcpg_net *kn = h->kn;
-	int ret = 0;
-
-	mutex_lock(&kn->lock);
-	if (h->ring.dead) {
-		ret = -EIO;
-	} else {
-		ret = kcpg_ring_kick(h);
-		/* A lying consumer index broke the ring: take it out. */
-		if (ret && h->kph) {
-			kp_handle_detach(kn->node, h->kph, kcpg_now());
-			h->kph = NULL;
-			kn->n_handles--;
-		}
-	}
-	mutex_unlock(&kn->lock);
-	return ret;
-}
-
 static int ioc_copy_stats(struct kcpg_handle *h, void __user *u,
 			  unsigned int cmd)
 {
@@ -510,7 +489,7 @@ long kcpg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ioc_is(cmd, KCPG_IOC_TOTEM))
 		return ioc_totem(h, u, cmd);
 	if (ioc_is(cmd, KCPG_IOC_RING_KICK))
-		return ioc_kick(h);
+		return kcpg_handle_kick(h);
 	if (ioc_is(cmd, KCPG_IOC_COPY_STATS))
 		return ioc_copy_stats(h, u, cmd);
 	return -ENOTTY;

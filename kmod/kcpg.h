@@ -104,6 +104,7 @@ struct kcpg_handle {
 /* handle.c */
 extern const struct file_operations kcpg_fops;
 void kcpg_handle_detach(struct kcpg_handle *h);
+int kcpg_handle_kick(struct kcpg_handle *h);
 
 /* instance.c */
 int kcpg_net_init(void);

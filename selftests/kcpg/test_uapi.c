@@ -18,7 +18,7 @@
 #include <sys/resource.h>
 
 #include <linux/kcpg.h>
-#include "kselftest_harness.h"
+#include "kcpg_harness.h"
 
 struct kh {
 	int fd;
@@ -421,86 +421,189 @@ TEST(other_process_gets_eperm)
 	kh_close(&k);
 }
 
+/*
+ * A second member must be another process (one pid per group).  The child
+ * runs @fn with its own handle joined to @group, tells the parent through
+ * @to_parent when it is ready, then waits for the parent's word on
+ * @to_child before it exits with @fn's result of the second phase.
+ */
+struct peer {
+	pid_t pid;
+	int to_parent[2];
+	int to_child[2];
+};
+
+static int peer_wait(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+static void peer_say(int fd)
+{
+	if (write(fd, "x", 1) != 1)
+		_exit(98);
+}
+
+static int peer_start(struct peer *p, const char *group,
+		      int (*phase1)(struct kh *k), int (*phase2)(struct kh *k))
+{
+	struct kh k;
+	int rc;
+
+	if (pipe(p->to_parent) || pipe(p->to_child))
+		return -1;
+	p->pid = fork();
+	if (p->pid) {
+		/* Only the child writes to_parent: EOF if it dies early. */
+		close(p->to_parent[1]);
+		close(p->to_child[0]);
+		return p->pid < 0 ? -1 : 0;
+	}
+	close(p->to_parent[0]);
+	close(p->to_child[1]);
+	if (kh_open(&k, 0) || kh_join(&k, group))
+		_exit(97);
+	rc = phase1 ? phase1(&k) : 0;
+	peer_say(p->to_parent[1]);
+	if (rc)
+		_exit(rc);
+	if (peer_wait(p->to_child[0]))
+		_exit(99);
+	_exit(phase2 ? phase2(&k) : 0);
+}
+
+static int peer_finish(struct peer *p)
+{
+	int st;
+
+	peer_say(p->to_child[1]);
+	close(p->to_child[1]);
+	close(p->to_parent[0]);
+	if (waitpid(p->pid, &st, 0) != p->pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* Last confchg in @k's ring, or NULL. */
+static struct kcpg_rec_confchg *last_confchg(struct kh *k)
+{
+	struct kcpg_rec_confchg *c = NULL, *r;
+
+	while ((r = (void *)kh_next_type(k, KCPG_REC_CONFCHG)))
+		c = r;
+	return c;
+}
+
+static int liar_phase1(struct kh *k)
+{
+	if (kh_send(k, "x", 1))
+		return 1;
+	/* Consumer index past the producer. */
+	k->ctrl->consumer = k->ctrl->producer + 64;
+	if (ioctl(k->fd, KCPG_IOC_RING_KICK) != -1 || errno != EIO)
+		return 2;
+	if (kh_send(k, "x", 1) != -EIO)
+		return 3;
+	if (!(k->ctrl->kernel_flags & KCPG_CTRL_DEAD))
+		return 4;
+	return 0;
+}
+
 TEST(lying_consumer_breaks_only_that_handle)
 {
 	struct kcpg_rec_confchg *c;
-	struct kh k, w;
+	struct kcpg_address *a;
+	struct peer p;
+	struct kh w;
 
-	ASSERT_EQ(0, kh_open(&k, 0));
 	ASSERT_EQ(0, kh_open(&w, 0));
 	ASSERT_EQ(0, kh_join(&w, "liar"));
-	ASSERT_EQ(0, kh_join(&k, "liar"));
-	ASSERT_EQ(0, kh_send(&k, "x", 1));
-	/* Consumer index past the producer. */
-	k.ctrl->consumer = k.ctrl->producer + 64;
-	EXPECT_EQ(-1, ioctl(k.fd, KCPG_IOC_RING_KICK));
-	EXPECT_EQ(EIO, errno);
-	EXPECT_EQ(-EIO, kh_send(&k, "x", 1));
-	EXPECT_TRUE(k.ctrl->kernel_flags & KCPG_CTRL_DEAD);
-	/* The other member sees it leave, and goes on. */
-	c = NULL;
-	for (;;) {
-		struct kcpg_rec_confchg *r = (void *)kh_next_type(&w,
-							KCPG_REC_CONFCHG);
-		if (!r)
-			break;
-		c = r;
-	}
+	ASSERT_EQ(0, peer_start(&p, "liar", liar_phase1, NULL));
+	ASSERT_EQ(0, peer_wait(p.to_parent[0]));
+	/* The liar is gone (PROCDOWN) while its process still lives. */
+	c = last_confchg(&w);
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(1, c->n_members);
-	EXPECT_EQ(1, c->n_left);
-	EXPECT_EQ(5, ((struct kcpg_address *)(c + 1))[1].reason);
+	ASSERT_EQ(1, c->n_left);
+	a = (void *)(c + 1);
+	EXPECT_EQ((uint32_t)p.pid, a[1].pid);
+	EXPECT_EQ(5, a[1].reason);
+	EXPECT_EQ(0, peer_finish(&p));
+	/* The other member goes on. */
 	EXPECT_EQ(0, kh_send(&w, "ok", 2));
-	kh_close(&k);
 	kh_close(&w);
+}
+
+/* The slow member: reads nothing until told, then checks its ring. */
+static int slow_phase2(struct kh *k)
+{
+	struct kcpg_rec *r;
+	int msgs = 0, expelled = 0;
+
+	for (;;) {
+		r = kh_next(k);
+		if (!r) {
+			if (!(k->ctrl->kernel_flags & KCPG_CTRL_BACKLOG))
+				break;
+			if (ioctl(k->fd, KCPG_IOC_RING_KICK))
+				return 15;
+			continue;
+		}
+		if (r->type == KCPG_REC_MSG) {
+			if (expelled)
+				return 10;	/* nothing after EXPELLED */
+			msgs++;
+		}
+		if (r->type == KCPG_REC_EXPELLED)
+			expelled = 1;
+	}
+	if (!expelled)
+		return 11;
+	if (!(k->ctrl->kernel_flags & KCPG_CTRL_DEAD))
+		return 12;
+	if (!msgs)
+		return 13;
+	if (kh_send(k, "x", 1) != -EIO)
+		return 14;
+	return 0;
 }
 
 TEST(slow_consumer_is_expelled_in_order)
 {
 	static uint8_t buf[512 * 1024];
 	struct kcpg_rec_confchg *c = NULL;
+	struct kcpg_address *a;
 	struct kcpg_rec *r;
-	struct kh slow, fast;
-	int i, sent = 0, expelled = 0;
+	struct peer p;
+	struct kh fast;
+	int i;
 
-	ASSERT_EQ(0, kh_open(&slow, 0));
 	ASSERT_EQ(0, kh_open(&fast, 0));
-	ASSERT_EQ(0, kh_join(&slow, "slow"));
 	ASSERT_EQ(0, kh_join(&fast, "slow"));
-	/* The slow handle never reads; the sender is never blocked. */
-	for (i = 0; i < 200; i++) {
+	ASSERT_EQ(0, peer_start(&p, "slow", NULL, slow_phase2));
+	ASSERT_EQ(0, peer_wait(p.to_parent[0]));
+	/* The slow member never reads; the sender is never blocked. */
+	for (i = 0; i < 400 && !c; i++) {
 		ASSERT_EQ(0, kh_send(&fast, buf, sizeof(buf)));
-		sent++;
 		while ((r = kh_next(&fast))) {
-			if (r->type == KCPG_REC_CONFCHG)
+			if (r->type != KCPG_REC_CONFCHG)
+				continue;
+			a = (void *)((struct kcpg_rec_confchg *)r + 1);
+			if (((struct kcpg_rec_confchg *)r)->n_left)
 				c = (void *)r;
 		}
-		if (c)
-			break;
 	}
 	ASSERT_NE(NULL, c);
+	TH_LOG("slow member expelled after %d messages of 512 KiB", i);
 	EXPECT_EQ(1, c->n_members);
 	ASSERT_EQ(1, c->n_left);
-	EXPECT_EQ(5, ((struct kcpg_address *)(c + 1))[1].reason);
-	/* The slow one finds its messages without a gap, then EXPELLED. */
-	for (i = 0; (r = kh_next(&slow)); ) {
-		if (r->type == KCPG_REC_MSG)
-			i++;
-		if (r->type == KCPG_REC_EXPELLED)
-			expelled = 1;
-		ASSERT_EQ(0, expelled && r->type == KCPG_REC_MSG);
-		if (r->type == KCPG_REC_PAD)
-			continue;
-		if (!slow.ctrl->kernel_flags)
-			continue;
-		if (slow.ctrl->kernel_flags & KCPG_CTRL_BACKLOG)
-			ioctl(slow.fd, KCPG_IOC_RING_KICK);
-	}
-	EXPECT_TRUE(slow.ctrl->kernel_flags & KCPG_CTRL_DEAD);
-	EXPECT_GT(i, 0);
-	EXPECT_LE(i, sent);
-	TH_LOG("slow consumer: %d of %d messages before expulsion", i, sent);
-	kh_close(&slow);
+	a = (void *)(c + 1);
+	EXPECT_EQ((uint32_t)p.pid, a[1].pid);
+	EXPECT_EQ(5, a[1].reason);
+	/* It has its messages up to the expulsion, then EXPELLED. */
+	EXPECT_EQ(0, peer_finish(&p));
 	kh_close(&fast);
 }
 
@@ -539,14 +642,15 @@ TEST(random_ioctls_get_errnos)
 	struct kh k;
 
 	srandom(1234);
+	memset(arg, 0, sizeof(arg));
 	ASSERT_EQ(0, kh_open(&k, 0));
 	ASSERT_EQ(0, kh_join(&k, "fuzz"));
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < 5000; i++) {
 		nr = random() % 16;
 		size = random() % 2 ? random() % 300 : random() % 16383;
 		dir = random() % 4;
 		cmd = _IOC(dir, KCPG_IOC_MAGIC, nr, size);
-		for (unsigned int b = 0; b < sizeof(arg); b++)
+		for (unsigned int b = 0; b < 256; b++)
 			arg[b] = random() % 4 ? 0 : random();
 		/* Pointers in the structs are random too: EFAULT at worst. */
 		if (nr == _IOC_NR(KCPG_IOC_SETUP) || nr == _IOC_NR(KCPG_IOC_RING_KICK))

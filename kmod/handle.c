@@ -139,9 +139,8 @@ static __poll_t kcpg_poll(struct file *file, poll_table *wait)
 	/* Pairs with the release in ioc_setup(): the ring is complete. */
 	if (!smp_load_acquire(&h->ready))
 		return EPOLLERR;
-	if (READ_ONCE(h->ring.ctrl->kernel_flags) & KCPG_CTRL_BACKLOG) {
+	if (READ_ONCE(h->ring.ctrl->kernel_flags) & KCPG_CTRL_BACKLOG)
 		kcpg_handle_kick(h);
-	}
 	if (kcpg_ring_readable(h))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(h->ring.dead))

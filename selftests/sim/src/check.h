@@ -52,9 +52,8 @@ struct check_result {
  * and who left, how many identical ones this process saw before in that
  * ring and group).  Two
  * processes that got "the same" confchg compute the same identity; the ring
- * is the node's ring, except that confchgs delivered in the same core call
- * just before the node moves to a new ring (the NODEDOWN/NODEUP batch) belong
- * to the new one.
+ * is the node's ring, except that the NODEDOWN/NODEUP confchgs of a
+ * membership change belong to the new ring (see attribute_rings()).
  */
 struct rec_aux {
 	uint64_t evid;		/* CONFCHG: identity, else 0 */
@@ -73,6 +72,8 @@ void analysis_build(struct analysis *a, const struct record_log *l);
 void analysis_free(struct analysis *a);
 int conf_has(const struct conf_info *c, uint32_t nodeid, uint32_t pid,
 	     int list /* 0 members 1 left 2 joined */, uint32_t *reason);
+/* Someone left with NODEDOWN or joined with NODEUP. */
+int conf_node_event(const struct conf_info *c);
 /* Next ring change in the same call after stream position @spos, or NO_IDX. */
 uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 			     uint64_t call, uint32_t spos);
@@ -85,6 +86,10 @@ uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
  */
 int in_transitional(const struct record_log *l, uint32_t nodeid, uint32_t from,
 		    uint32_t to, uint64_t t);
+
+void transitional_evidence(const struct analysis *a, uint32_t inc, uint32_t spos,
+			   uint32_t from, uint32_t to, uint64_t t,
+			   uint64_t *in, uint64_t *out);
 
 /* Run every check; results accumulate in @res. */
 void check_run(const struct record_log *l, struct check_result *res);

@@ -118,7 +118,7 @@ void check_live(const struct analysis *a, struct check_result *res)
 			const struct rec *r = &pi->recs.v[i];
 
 			if (r->kind == REC_DELIVER && a->aux[p][i].valid)
-				hmap_put(&when, nonzero(hcombine(r->msg, p)),
+				hmap_put(&when, key2(r->msg, p),
 					 r->time + 1, NULL);
 		}
 	}
@@ -141,7 +141,7 @@ void check_live(const struct analysis *a, struct check_result *res)
 			w = live_required(l, mi, q);
 			if (!w)
 				continue;
-			t = hmap_get(&when, nonzero(hcombine(mi, q)));
+			t = hmap_get(&when, key2(mi, q));
 			if (t && *t - 1 <= m->send_time + w->bound)
 				continue;
 			violation(res, INV_LIVENESS,

@@ -136,8 +136,13 @@ static void agreement(const struct analysis *a, struct check_result *res)
 
 			if (r->kind != REC_CONFCHG)
 				continue;
+			/* Not across a membership change: members that came
+			 * from different transitional configurations see
+			 * different NODEDOWNs (see install_views() instead).
+			 */
 			if (k != NO_IDX && a->aux[p][k].member &&
-			    pi->recs.v[k].group == r->group) {
+			    pi->recs.v[k].group == r->group &&
+			    !conf_node_event(rec_conf(l, r))) {
 				const struct ring_info *ri = &l->rings.v[a->aux[p][i].ring];
 				uint64_t key = nonzero(hcombine(hcombine(a->aux[p][k].evid,
 									  ri->rep), ri->seq));
@@ -158,6 +163,68 @@ static void agreement(const struct analysis *a, struct check_result *res)
 		}
 	}
 	hmap_free(&next);
+	hmap_free(&who);
+}
+
+/*
+ * No ghosts, nothing lost in a merge: every member of a group that gets the
+ * totem confchg installing a ring has, at that point, the same view of the
+ * group as every other.  (Not the totem confchg a handle asked for with its
+ * join: that one comes with its own join confchg.)
+ */
+static void install_views(const struct analysis *a, struct check_result *res)
+{
+	const struct record_log *l = a->l;
+	struct hmap views, who;
+	uint32_t p, i;
+
+	hmap_init(&views);
+	hmap_init(&who);
+	for (p = 0; p < l->procs.n; p++) {
+		const struct proc_info *pi = &l->procs.v[p];
+		uint32_t view = NO_IDX;
+
+		for (i = 0; i < pi->recs.n; i++) {
+			const struct rec *r = &pi->recs.v[i];
+			const struct ring_info *ri;
+			const struct conf_info *c;
+			uint64_t key, h;
+			uint32_t k;
+			int fresh;
+
+			if (r->kind == REC_CONFCHG)
+				view = i;
+			if (r->kind != REC_TOTEM || view == NO_IDX ||
+			    !a->aux[p][view].member)
+				continue;
+			if (view == i - 1 && pi->recs.v[view].call == r->call &&
+			    conf_has(rec_conf(l, &pi->recs.v[view]), pi->nodeid,
+				     pi->pid, 2, NULL))
+				continue;	/* its initial totem confchg */
+			ri = &l->rings.v[r->ref];
+			c = rec_conf(l, &pi->recs.v[view]);
+			key = key2(key2(ri->rep, ri->seq), c->group);
+			h = c->n_members;
+			for (k = 0; k < c->n_members; k++)
+				h = hcombine(h, (uint64_t)c->a[k].nodeid << 32 | c->a[k].pid);
+			h = nonzero(h);
+			{
+				uint64_t *v = hmap_put(&views, key, h, &fresh);
+
+				if (fresh) {
+					*hmap_put(&who, key, 0, NULL) = p;
+				} else if (*v != h) {
+					violation(res, INV_CONFCHG,
+						  "pids %u and %u entered ring %u.%llu with different views of g%u (%u members at pid %u)",
+						  l->procs.v[*hmap_get(&who, key)].pid,
+						  pi->pid, ri->rep,
+						  (unsigned long long)ri->seq, c->group,
+						  c->n_members, pi->pid);
+				}
+			}
+		}
+	}
+	hmap_free(&views);
 	hmap_free(&who);
 }
 
@@ -201,7 +268,7 @@ static void totem(const struct analysis *a, struct check_result *res)
 	hmap_init(&ids);
 	for (i = 0; i < l->rings.n; i++) {
 		const struct ring_info *r = &l->rings.v[i];
-		uint64_t key = nonzero(hcombine(r->rep, r->seq));
+		uint64_t key = key2(r->rep, r->seq);
 		int fresh;
 		uint64_t *v = hmap_put(&ids, key, i + 1, &fresh);
 
@@ -277,5 +344,6 @@ void check_membership(const struct analysis *a, struct check_result *res)
 	for (p = 0; p < a->l->procs.n; p++)
 		chain(a, p, res);
 	agreement(a, res);
+	install_views(a, res);
 	totem(a, res);
 }

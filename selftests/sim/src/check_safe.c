@@ -5,7 +5,12 @@
  * synchrony, that configuration is the node's ring, or, for a delivery in
  * the core call that moves the node to a new ring (the old ring's messages
  * delivered at the end of recovery), the transitional configuration: the
- * old ring's nodes that move on together with it.  "Received" is observed on
+ * old ring's nodes that move on together with it.  The API does not name
+ * that configuration: the check requires the nodes the node's own confchgs
+ * prove came along (see transitional_evidence()).  The
+ * node's ring "changes later in the same call" when the simulator saw the
+ * change (a totem confchg or the ring it polls after each call) after this
+ * delivery and before the call returned.  "Received" is observed on
  * the wire: the simulator scans every datagram a node gets for the markers
  * at both ends of each payload (see payload.h).
  *
@@ -51,7 +56,8 @@ void check_safe(const struct analysis *a, struct check_result *res)
 		for (i = 0; i < pi->recs.n; i++) {
 			const struct rec *r = &pi->recs.v[i];
 			const struct msg_info *m;
-			const struct ring_info *ring, *next = NULL;
+			const struct ring_info *ring;
+			uint64_t t_in = 0, t_out = 0;
 			uint32_t sender, nxt;
 
 			if (r->kind != REC_DELIVER || !a->aux[p][i].valid)
@@ -67,13 +73,16 @@ void check_safe(const struct analysis *a, struct check_result *res)
 			ring = &l->rings.v[r->ring];
 			nxt = ring_change_in_call(l, pi->inc, r->call, r->spos);
 			if (nxt != NO_IDX)
-				next = &l->rings.v[nxt];
+				transitional_evidence(a, pi->inc, r->spos, r->ring, nxt,
+						      r->time, &t_in, &t_out);
 			for (k = 0; k < ring->n; k++) {
 				uint32_t y = ring->nodes[k];
 
-				if (next && (!ring_has(next, y) ||
-					     !in_transitional(l, y, r->ring, nxt, r->time)))
-					continue;	/* not in the transitional configuration */
+				/* In a transitional configuration only the nodes
+				 * known to have come along must have it.
+				 */
+				if (nxt != NO_IDX && (y >= 64 || !(t_in & (1ULL << y))))
+					continue;
 				if (y == sender || node_had(l, m, y, r->time))
 					continue;
 				violation(res, INV_SAFE,
@@ -81,7 +90,7 @@ void check_safe(const struct analysis *a, struct check_result *res)
 					  sender, l->procs.v[m->proc].pid, m->seq, pi->pid,
 					  pi->nodeid, (unsigned long long)r->time,
 					  ring->rep, (unsigned long long)ring->seq,
-					  next ? " (transitional)" : "", y);
+					  nxt != NO_IDX ? " (transitional)" : "", y);
 				break;
 			}
 		}

@@ -4,6 +4,8 @@
  * in, whether the process was a member, and for each confchg a cluster-wide
  * identity (see struct rec_aux in check.h for why it is built this way).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "check.h"
 #include "payload.h"
@@ -26,6 +28,20 @@ int conf_has(const struct conf_info *c, uint32_t nodeid, uint32_t pid,
 	return 0;
 }
 
+/* A confchg of a membership change: someone left with NODEDOWN or joined
+ * with NODEUP.
+ */
+int conf_node_event(const struct conf_info *c)
+{
+	uint32_t i;
+
+	for (i = c->n_members; i < c->n_members + c->n_left + c->n_joined; i++)
+		if (c->a[i].reason == KP_REASON_NODEDOWN ||
+		    c->a[i].reason == KP_REASON_NODEUP)
+			return 1;
+	return 0;
+}
+
 uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 			     uint64_t call, uint32_t spos)
 {
@@ -42,6 +58,7 @@ uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 	}
 	return NO_IDX;
 }
+
 
 static int same_id(const struct record_log *l, uint32_t a, uint32_t b)
 {
@@ -71,6 +88,73 @@ int in_transitional(const struct record_log *l, uint32_t nodeid, uint32_t from,
 	return 0;
 }
 
+/*
+ * Evidence about the transitional configuration of the ring change that
+ * follows stream position @spos at incarnation @inc (a delivery made in the
+ * call that moves the node from ring @from to ring @to).  The API does not
+ * say which nodes came along; the node's processes' confchgs do: a node that
+ * had a process in one of their views, and whose processes did not leave
+ * with NODEDOWN in the change, came along (*in); one whose processes left
+ * with NODEDOWN, or that is not in @to, or that reached @to from elsewhere,
+ * did not (*out).  Nodes without such evidence are in neither mask.
+ */
+void transitional_evidence(const struct analysis *a, uint32_t inc, uint32_t spos,
+			   uint32_t from, uint32_t to, uint64_t t,
+			   uint64_t *in, uint64_t *out)
+{
+	const struct record_log *l = a->l;
+	const struct ring_info *rf = &l->rings.v[from], *rt = &l->rings.v[to];
+	uint32_t self = l->incs.v[inc].nodeid, p, i, k;
+	uint64_t down = 0, seen = 0;
+
+	*in = 0;
+	*out = 0;
+	for (k = 0; k < rf->n; k++) {
+		uint32_t y = rf->nodes[k];
+
+		if (y < 64 && (!ring_has(rt, y) || !in_transitional(l, y, from, to, t)))
+			*out |= 1ULL << y;
+	}
+	for (p = 0; p < l->procs.n; p++) {
+		const struct proc_info *pi = &l->procs.v[p];
+		uint32_t view = NO_IDX;
+
+		if (pi->inc != inc)
+			continue;
+		/* Its view just before the change, then the change's NODEDOWNs. */
+		for (i = 0; i < pi->recs.n && pi->recs.v[i].spos < spos; i++)
+			if (pi->recs.v[i].kind == REC_CONFCHG)
+				view = i;
+		if (view == NO_IDX || !a->aux[p][view].member)
+			continue;
+		{
+			const struct conf_info *c = rec_conf(l, &pi->recs.v[view]);
+
+			for (k = 0; k < c->n_members; k++)
+				if (c->a[k].nodeid < 64)
+					seen |= 1ULL << c->a[k].nodeid;
+		}
+		for (; i < pi->recs.n; i++) {
+			const struct rec *r = &pi->recs.v[i];
+			const struct conf_info *c;
+
+			if (r->kind == REC_TOTEM || r->kind == REC_DELIVER)
+				break;
+			if (r->kind != REC_CONFCHG)
+				continue;
+			c = rec_conf(l, r);
+			if (!conf_node_event(c))
+				break;
+			for (k = c->n_members; k < c->n_members + c->n_left; k++)
+				if (c->a[k].reason == KP_REASON_NODEDOWN &&
+				    c->a[k].nodeid < 64)
+					down |= 1ULL << c->a[k].nodeid;
+		}
+	}
+	*out |= down;
+	*in = (seen & ~*out) | (self < 64 ? 1ULL << self : 0);
+}
+
 static int addr_cmp(const void *a, const void *b)
 {
 	const struct s_addr *x = a, *y = b;
@@ -86,7 +170,7 @@ static int addr_cmp(const void *a, const void *b)
 static uint64_t list_hash(const struct s_addr *a, uint32_t n, int with_reason)
 {
 	struct s_addr tmp[256], *t = n <= 256 ? tmp : xmalloc(n * sizeof(*t));
-	uint64_t h = n;
+	uint64_t h = mix64(n + 1);
 	uint32_t i;
 
 	memcpy(t, a, n * sizeof(*t));
@@ -114,10 +198,17 @@ static uint64_t content_hash(const struct conf_info *c)
 	return h;
 }
 
+
 /*
- * Which ring each confchg belongs to: walk each incarnation's stream
- * backwards; a ring change seen later in the same call, with no delivery in
- * between, claims the confchgs before it.
+ * Which ring each confchg belongs to.  A membership change shows a node's
+ * processes, in this order: the old ring's last messages and ordinary joins
+ * and leaves (ordered in the old ring), the NODEDOWN confchgs (at the
+ * transitional configuration), the NODEUP confchgs (once the new ring's
+ * members have exchanged their state, possibly calls later), then the totem
+ * confchg of the new ring to every member.  So, walking each incarnation's
+ * stream backwards, NODEDOWN/NODEUP confchgs belong to the ring of the totem
+ * confchg that follows them, unless a delivery or an ordinary confchg comes
+ * in between; every other confchg belongs to the ring the node was in.
  */
 static void attribute_rings(struct analysis *a)
 {
@@ -126,34 +217,34 @@ static void attribute_rings(struct analysis *a)
 
 	for (inc = 0; inc < l->inclogs.n; inc++) {
 		const struct inc_log *il = &l->inclogs.v[inc];
-		uint32_t ri = il->rings.n, pending = NO_IDX, k;
-		uint64_t pcall = 0;
+		uint32_t pending = NO_IDX, k;
 
 		for (k = il->stream.n; k >= 1; k--) {
 			const struct stream_ent *se = &il->stream.v[k - 1];
 			const struct rec *r = &l->procs.v[se->proc].recs.v[se->idx];
 			struct rec_aux *x = &a->aux[se->proc][se->idx];
 
-			/* Changes between entry k-1 and entry k; the earliest
-			 * of several is the one right after entry k-1.
-			 */
-			while (ri > 1 && il->rings.v[ri - 1].spos >= k) {
-				pending = il->rings.v[ri - 1].ring;
-				pcall = il->rings.v[ri - 1].call;
-				ri--;
-			}
-			if (pending != NO_IDX && r->call != pcall)
+			switch (r->kind) {
+			case REC_TOTEM:
+				pending = r->ref;
+				break;
+			case REC_DELIVER:
 				pending = NO_IDX;
-			if (r->kind == REC_DELIVER)
-				pending = NO_IDX;
-			if (r->kind == REC_CONFCHG)
+				break;
+			case REC_CONFCHG:
+				if (!conf_node_event(rec_conf(l, r)))
+					pending = NO_IDX;
 				x->ring = pending != NO_IDX ? pending : r->ring;
+				break;
+			}
 		}
 	}
 }
 
 void analysis_build(struct analysis *a, const struct record_log *l)
 {
+	/* SIM_DEBUG_VIEWS=1 prints every confchg's identity and ring. */
+	int debug = getenv("SIM_DEBUG_VIEWS") != NULL;
 	uint32_t p;
 
 	a->l = l;
@@ -176,11 +267,16 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			if (r->kind == REC_CONFCHG) {
 				const struct conf_info *c = rec_conf(l, r);
 				const struct ring_info *ring = &l->rings.v[x->ring];
-				uint64_t key = hcombine(hcombine(content_hash(c), ring->rep),
-							ring->seq);
+				uint64_t key = hcombine(content_hash(c), key2(ring->rep, ring->seq));
 				uint64_t *cnt = hmap_put(&seen, nonzero(key), 0, NULL);
 
 				x->evid = nonzero(hcombine(key, (*cnt)++));
+				if (debug)
+					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx\n",
+						pi->pid, i, (unsigned long long)r->time,
+						r->group, ring->rep,
+						(unsigned long long)ring->seq,
+						(unsigned long long)x->evid);
 				view = i;
 				if (conf_has(c, pi->nodeid, pi->pid, 2, NULL))
 					member = 1;

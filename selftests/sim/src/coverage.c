@@ -33,7 +33,7 @@ int cov_lookup(const char *name)
 
 static uint64_t ring_key(const struct ring_info *r)
 {
-	return nonzero(hcombine(r->rep, r->seq));
+	return key2(r->rep, r->seq);
 }
 
 /* Rings installed, merges and 1 -> N -> 1 walks, from each node's history. */
@@ -171,15 +171,16 @@ void coverage_compute(const struct record_log *l, struct coverage *cv)
 					cv->c[COV_RECOVERED]++;
 			if (m->guarantee == KP_SAFE) {
 				const struct ring_info *ring = &l->rings.v[r->ring];
-				const struct ring_info *next = &l->rings.v[nxt];
+				uint64_t t_in, t_out;
 
 				/* Definitely transitional: a node of the old ring
-				 * that does not move on lacked it.
+				 * known not to come along lacked it.
 				 */
+				transitional_evidence(&a, pi->inc, r->spos, r->ring, nxt,
+						      r->time, &t_in, &t_out);
 				for (k = 0; k < ring->n; k++)
-					if ((!ring_has(next, ring->nodes[k]) ||
-					     !in_transitional(l, ring->nodes[k], r->ring,
-							      nxt, r->time)) &&
+					if (ring->nodes[k] < 64 &&
+					    (t_out & (1ULL << ring->nodes[k])) &&
 					    ring->nodes[k] != sender &&
 					    !node_had(l, m, ring->nodes[k], r->time)) {
 						cv->c[COV_SAFE_TRANS]++;

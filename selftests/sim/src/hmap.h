@@ -45,4 +45,15 @@ static inline uint64_t nonzero(uint64_t h)
 	return h ? h : 1;
 }
 
+/*
+ * A key for a pair of (possibly small) integers.  hcombine() is only as good
+ * as its first argument is random: hcombine(1, x) and hcombine(2, y) collide
+ * for some nearby x, y.  Mixing the first element first makes a collision a
+ * 2^-64 event.
+ */
+static inline uint64_t key2(uint64_t a, uint64_t b)
+{
+	return nonzero(mix64(mix64(a ^ 0x5851f42d4c957f2dULL) ^ b));
+}
+
 #endif

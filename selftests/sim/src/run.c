@@ -138,13 +138,25 @@ static void dispatch(struct sim *s, struct ev *e)
 	}
 }
 
+/* A core that keeps itself busy (a timer re-armed at "now" forever, a
+ * datagram storm) would hang the run: stop it and say so.
+ */
+#define SIM_MAX_EVENTS	40000000ULL
+
 void sim_run_until(struct sim *s, uint64_t until)
 {
 	struct ev e;
 
 	while (evq_peek_time(&s->q) <= until && evq_pop(&s->q, &e)) {
 		s->now = e.time;
-		s->n_events++;
+		if (++s->n_events > SIM_MAX_EVENTS && !s->o->ideal) {
+			record_api_err(&s->log, s->now, NO_IDX,
+				       "run stopped after %llu events (event storm?)",
+				       SIM_MAX_EVENTS);
+			free(e.data);
+			s->end_time = s->now;
+			break;
+		}
 		dispatch(s, &e);
 	}
 	if (until > s->now)

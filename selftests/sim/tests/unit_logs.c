@@ -57,10 +57,12 @@ static void conf(struct b *b, uint32_t proc, uint64_t t,
 	record_add(&b->l, proc, &r);
 }
 
+/* The totem confchg a joiner asked for comes in the call of its join. */
 static void totem(struct b *b, uint32_t proc, uint64_t t, uint32_t ring)
 {
 	struct rec r = mk(b, REC_TOTEM, t);
 
+	r.call = --b->call;
 	r.ref = ring;
 	record_add(&b->l, proc, &r);
 }

@@ -253,4 +253,85 @@ struct kcpg_copy_stats {
 #define KCPG_IOC_RING_KICK	_IO(KCPG_IOC_MAGIC, 0x0a)
 #define KCPG_IOC_COPY_STATS	_IOR(KCPG_IOC_MAGIC, 0x0b, struct kcpg_copy_stats)
 
+/* ---- generic netlink: configuration and status ----------------------- */
+
+/*
+ * Family KCPG_GENL_NAME, per network namespace (each namespace is a node).
+ * Changing commands need CAP_NET_ADMIN in the namespace's user namespace.
+ * Configuration is applied with KCPG_CMD_UP and may only change while the
+ * node is down (KCPG_CMD_DOWN); a node that is down is the one-node cluster
+ * of its node id and sends nothing.
+ */
+#define KCPG_GENL_NAME		"kcpg"
+#define KCPG_GENL_VERSION	1
+#define KCPG_GENL_MCGRP		"events"	/* membership changes */
+#define KCPG_DEFAULT_PORT	5420
+
+enum kcpg_cmd {
+	KCPG_CMD_UNSPEC,
+	KCPG_CMD_NODE_SET,	/* NODEID [ADDR PORT MTU timeouts] */
+	KCPG_CMD_PEER_ADD,	/* NODEID ADDR [PORT] */
+	KCPG_CMD_PEER_DEL,	/* NODEID */
+	KCPG_CMD_UP,
+	KCPG_CMD_DOWN,
+	KCPG_CMD_STATUS_GET,	/* reply: node, ring, members, state */
+	KCPG_CMD_PEER_GET,	/* dump: one PEER nest per message */
+	KCPG_CMD_GROUP_GET,	/* dump: GROUP + MEMBER nests per message */
+	KCPG_CMD_STATS_GET,	/* reply: STATS nest */
+	KCPG_CMD_EVENT,		/* multicast: RING_* + MEMBERS after a change */
+	__KCPG_CMD_MAX,
+};
+#define KCPG_CMD_MAX	(__KCPG_CMD_MAX - 1)
+
+enum kcpg_attr {
+	KCPG_A_UNSPEC,
+	KCPG_A_NODEID,		/* u32 */
+	KCPG_A_ADDR,		/* binary: 4 (IPv4) or 16 (IPv6) bytes */
+	KCPG_A_PORT,		/* u16, host order */
+	KCPG_A_MTU,		/* u32: largest datagram payload */
+	KCPG_A_STATE,		/* u8: 0 down, 1 up */
+	KCPG_A_RING_REP,	/* u32 */
+	KCPG_A_RING_SEQ,	/* u64 */
+	KCPG_A_MEMBERS,		/* nest of KCPG_A_NODEID */
+	KCPG_A_PEER,		/* nest: NODEID ADDR PORT + PEER_* counters */
+	KCPG_A_GROUP,		/* binary: group name bytes (no length prefix) */
+	KCPG_A_MEMBER,		/* nest: NODEID PID */
+	KCPG_A_PID,		/* u32 */
+	KCPG_A_STATS,		/* nest of KCPG_STAT_* u64 */
+	KCPG_A_TOKEN_MS,	/* u32: token loss timeout */
+	KCPG_A_JOIN_MS,		/* u32: join timeout */
+	KCPG_A_CONSENSUS_MS,	/* u32 */
+	KCPG_A_HOLD_MS,		/* u32: idle token hold */
+	KCPG_A_KEYED,		/* u8: 1 when packets are authenticated */
+	KCPG_A_PEER_TX,		/* u64 datagrams sent to the peer */
+	KCPG_A_PEER_RX,		/* u64 datagrams received from it */
+	KCPG_A_PEER_DROP,	/* u64 datagrams from it dropped */
+	KCPG_A_PAD,
+	__KCPG_A_MAX,
+};
+#define KCPG_A_MAX	(__KCPG_A_MAX - 1)
+
+enum kcpg_stat {
+	KCPG_STAT_UNSPEC,
+	KCPG_STAT_MSGS_SENT,
+	KCPG_STAT_MSGS_DELIVERED,
+	KCPG_STAT_PKTS_SENT,
+	KCPG_STAT_PKTS_RECEIVED,
+	KCPG_STAT_PKTS_DROPPED,	/* malformed, wrong ring, duplicate (core) */
+	KCPG_STAT_RETRANSMITS,
+	KCPG_STAT_TOKEN_LOSSES,
+	KCPG_STAT_CONFIGS,
+	KCPG_STAT_EXPELLED,
+	KCPG_STAT_DROP_UNKNOWN_PEER,	/* source address not configured */
+	KCPG_STAT_DROP_QUEUE_FULL,	/* per-peer receive queue full */
+	KCPG_STAT_DROP_NOT_UP,
+	KCPG_STAT_SENDER_BYTES,
+	KCPG_STAT_RING_BYTES,
+	KCPG_STAT_RETAINED_BYTES,
+	KCPG_STAT_SEND_ERRORS,
+	KCPG_STAT_PAD,
+	__KCPG_STAT_MAX,
+};
+#define KCPG_STAT_MAX	(__KCPG_STAT_MAX - 1)
+
 #endif /* _UAPI_LINUX_KCPG_H */

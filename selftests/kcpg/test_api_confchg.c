@@ -28,6 +28,7 @@ static pid_t spawn_member(const char *group, int wr, int rd)
 		cpg_handle_t h;
 		char x;
 
+		ut_close_fds_except(wr, rd);
 		if (cpg_initialize(&h, NULL) != CS_OK || cpg_join(h, &g) != CS_OK)
 			_exit(1);
 		(void)!write(wr, "j", 1);

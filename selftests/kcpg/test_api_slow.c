@@ -73,6 +73,7 @@ static void slow_member(struct report *r, int ready, int go)
 	size_t i;
 	char x;
 
+	ut_close_fds_except(ready, go);
 	if (ut_open(&rec, 0) != CS_OK || ut_join(rec.handle, GROUP) != CS_OK)
 		_exit(1);
 	(void)!write(ready, "s", 1);
@@ -99,6 +100,7 @@ static void watcher(struct report *r, int ready)
 	uint32_t three = 3;
 	struct ut_rec rec;
 
+	ut_close_fds_except(ready, -1);
 	/* A big ring: this member must keep up, whatever the emulation speed. */
 	setenv("KCPG_RING_SIZE", "64M", 1);
 	if (ut_open(&rec, 0) != CS_OK || ut_join(rec.handle, GROUP) != CS_OK)

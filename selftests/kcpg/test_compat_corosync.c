@@ -330,6 +330,7 @@ TEST(two_processes)
 		struct iovec iov = { "from the child", 14 };
 		cpg_handle_t c;
 
+		close(go[1]);	/* EOF when the parent closes its end */
 		if (cpg_initialize(&c, NULL) != CS_OK || cpg_join(c, &g) != CS_OK ||
 		    cpg_mcast_joined(c, CPG_TYPE_AGREED, &iov, 1) != CS_OK)
 			_exit(1);

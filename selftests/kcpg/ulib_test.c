@@ -253,6 +253,18 @@ cs_error_t ut_send(struct ut_rec *rec, cpg_guarantee_t g, const void *buf, size_
 	}
 }
 
+void ut_close_fds_except(int keep_a, int keep_b)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+	if (max < 0 || max > 4096)
+		max = 4096;
+	for (fd = 3; fd < max; fd++)
+		if (fd != keep_a && fd != keep_b)
+			close(fd);
+}
+
 const struct ut_event *ut_last(const struct ut_rec *rec, char kind)
 {
 	size_t i;

@@ -84,6 +84,13 @@ cs_error_t ut_send(struct ut_rec *rec, cpg_guarantee_t g, const void *buf, size_
 /* Anonymous shared memory that forked children can write results into. */
 void *ut_shared(size_t len);
 
+/*
+ * In a forked child: close every descriptor from 3 up except keep_a and
+ * keep_b (-1 for none), so that the child sees EOF on its pipes when the
+ * test process goes away, whatever way it goes.
+ */
+void ut_close_fds_except(int keep_a, int keep_b);
+
 /* Milliseconds on the monotonic clock. */
 uint64_t ut_now_ms(void);
 

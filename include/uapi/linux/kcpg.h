@@ -281,6 +281,7 @@ enum kcpg_cmd {
 	KCPG_CMD_EVENT,		/* multicast: RING_* + MEMBERS after a change */
 	__KCPG_CMD_MAX,
 };
+
 #define KCPG_CMD_MAX	(__KCPG_CMD_MAX - 1)
 
 enum kcpg_attr {
@@ -309,6 +310,7 @@ enum kcpg_attr {
 	KCPG_A_PAD,
 	__KCPG_A_MAX,
 };
+
 #define KCPG_A_MAX	(__KCPG_A_MAX - 1)
 
 enum kcpg_stat {
@@ -332,6 +334,7 @@ enum kcpg_stat {
 	KCPG_STAT_PAD,
 	__KCPG_STAT_MAX,
 };
+
 #define KCPG_STAT_MAX	(__KCPG_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_KCPG_H */

@@ -162,6 +162,7 @@ struct kp_join {		/* JOIN */
 	struct kp_ring_id ring;
 	kp_u64 max_seq;
 	kp_u8 vmin, vmax;
+	kp_u32 round;
 	struct kp_nodeset proc;
 	struct kp_nodeset fail;
 };
@@ -243,6 +244,13 @@ struct kp_rstate {
 	struct kp_rsm rsm[KP_MAX_NODES];
 };
 
+/* What we last heard from a peer, to tell its old packets from new. */
+struct kp_peerinfo {
+	kp_u32 id;
+	kp_u32 round;
+	kp_u64 ring_seq;
+};
+
 /* One STATE message kept until the state exchange completes. */
 struct kp_xstate {
 	struct kp_xstate *next;
@@ -287,6 +295,9 @@ struct kp_node {
 
 	/* Membership. */
 	struct kp_nodeset proc, fail, cons;
+	kp_u32 round;			/* gather rounds started here */
+	struct kp_peerinfo pinfo[KP_MAX_NODES];
+	kp_u32 n_pinfo;
 	struct kp_join jscratch;
 	struct kp_commit cscratch;
 	struct kp_nodeset scratch_set, scratch_set2;
@@ -396,6 +407,10 @@ void kp_trace(kp_u32 node, const char *ev, kp_u64 a, kp_u64 b);
 #else
 static inline void kp_trace(kp_u32 node, const char *ev, kp_u64 a, kp_u64 b)
 {
+	(void)node;
+	(void)ev;
+	(void)a;
+	(void)b;
 }
 #endif
 

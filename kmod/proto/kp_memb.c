@@ -29,6 +29,7 @@ static void kp_join_send(struct kp_node *n)
 	kp_put8(b, KP_JN_VMIN, KP_WIRE_VERSION_MIN);
 	kp_put8(b, KP_JN_VMAX, KP_WIRE_VERSION_MAX);
 	kp_put16(b, KP_JN_VMAX + 1, 0);
+	kp_put32(b, KP_JN_ROUND, n->round);
 	kp_put32(b, KP_JN_NPROC, n->proc.n);
 	kp_put32(b, KP_JN_NFAIL, n->fail.n);
 	for (i = 0; i < n->proc.n; i++)
@@ -115,6 +116,7 @@ void kp_gather_enter(struct kp_node *n)
 	kp_set_clear(&n->cons);
 	kp_set_add(&n->cons, n->cfg.nodeid);
 	n->state = KP_ST_GATHER;
+	n->round++;
 	n->holding = 0;
 	n->tok_out = 0;
 	n->install_seen = 0;
@@ -283,20 +285,33 @@ static void kp_join_process(struct kp_node *n, kp_u32 from,
 	kp_u32 me = n->cfg.nodeid;
 	int changed = 0;
 
+	kp_trace(me, "join-rx from", from,
+		 (kp_u64)j->proc.n << 32 | j->fail.n);
 	if (kp_set_has(&n->fail, from))
 		return;
 	if (j->vmax < KP_WIRE_VERSION_MIN || j->vmin > KP_WIRE_VERSION_MAX) {
 		/* No version in common: never in one ring. */
 		changed = kp_set_add(&n->fail, from) > 0;
 	} else if (kp_set_has(&j->fail, me)) {
-		/* It gave up on us: we cannot be in its ring this round. */
-		changed = kp_set_add(&n->fail, from) > 0;
+		/*
+		 * It gave up on us in its round.  Failing it back would carry
+		 * that verdict into the rounds that follow (each side starting
+		 * a new round would hear the other's old one); instead it
+		 * stays out of our consensus until our own timeout decides.
+		 */
+		kp_set_del(&n->cons, from);
+		return;
 	} else {
-		kp_set_peers_only(n, &j->proc);
-		kp_set_peers_only(n, &j->fail);
-		kp_set_del(&j->fail, me);
-		changed |= kp_set_union(&n->proc, &j->proc);
-		changed |= kp_set_union(&n->fail, &j->fail);
+		/* Union on copies: @j itself is compared below as sent. */
+		struct kp_nodeset *add = &n->scratch_set2;
+
+		*add = j->proc;
+		kp_set_peers_only(n, add);
+		changed |= kp_set_union(&n->proc, add);
+		*add = j->fail;
+		kp_set_peers_only(n, add);
+		kp_set_del(add, me);
+		changed |= kp_set_union(&n->fail, add);
 	}
 	if (changed) {
 		kp_set_clear(&n->cons);
@@ -307,7 +322,68 @@ static void kp_join_process(struct kp_node *n, kp_u32 from,
 		kp_set_add(&n->cons, from);
 	else
 		kp_set_del(&n->cons, from);
+	kp_trace(me, "join-state proc/fail", (kp_u64)n->proc.n << 32 |
+		 n->fail.n, n->cons.n);
 	kp_consensus_check(n);
+}
+
+/*
+ * While a ring is being committed, is a member's join one of the round that
+ * agreed on it (ignore it) or news (start over)?  Within a round a node's
+ * sets only grow, so a join from that round is a subset of the agreed sets;
+ * a member that saw the commit and gathers again knows the new ring's seq;
+ * a member with more in its sets learned of nodes we are leaving out.
+ */
+static int kp_join_stale(const struct kp_node *n, const struct kp_join *j)
+{
+	kp_u32 i;
+
+	if (j->max_seq >= n->commit.ring.seq)
+		return 0;
+	for (i = 0; i < j->proc.n; i++)
+		if (!kp_set_has(&n->proc, j->proc.id[i]))
+			return 0;
+	for (i = 0; i < j->fail.n; i++)
+		if (!kp_set_has(&n->fail, j->fail.id[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * A join from an earlier gather round of its sender (delayed, duplicated)
+ * must not steer this one: each node's (ring seq, round) only grows.
+ */
+static int kp_join_old(struct kp_node *n, kp_u32 from, const struct kp_join *j)
+{
+	struct kp_peerinfo *pi = KP_NULL;
+	kp_u32 i;
+
+	for (i = 0; i < n->n_pinfo; i++)
+		if (n->pinfo[i].id == from)
+			pi = &n->pinfo[i];
+	if (!pi) {
+		if (n->n_pinfo >= KP_MAX_NODES) {
+			/* Forget a peer no longer configured. */
+			for (i = 0; i < n->n_pinfo; i++)
+				if (!kp_set_has(&n->peers, n->pinfo[i].id))
+					break;
+			if (i == n->n_pinfo)
+				return 0;
+			pi = &n->pinfo[i];
+		} else {
+			pi = &n->pinfo[n->n_pinfo++];
+		}
+		pi->id = from;
+		pi->ring_seq = j->ring.seq;
+		pi->round = j->round;
+		return 0;
+	}
+	if (j->ring.seq < pi->ring_seq ||
+	    (j->ring.seq == pi->ring_seq && j->round < pi->round))
+		return 1;
+	pi->ring_seq = j->ring.seq;
+	pi->round = j->round;
+	return 0;
 }
 
 int kp_join_rx(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len)
@@ -317,6 +393,8 @@ int kp_join_rx(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len)
 
 	if (kp_dec_join(pkt, len, j))
 		return KP_EPROTO;
+	if (kp_join_old(n, from, j))
+		return KP_EAGAIN;
 	n->max_ring_seq = kp_max64(n->max_ring_seq, j->max_seq);
 	switch (n->state) {
 	case KP_ST_OPERATIONAL:
@@ -333,10 +411,8 @@ int kp_join_rx(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len)
 		break;
 	default:
 		kp_commit_nodes(&n->commit, memb);
-		if (!kp_set_has(memb, from))
+		if (!kp_set_has(memb, from) || kp_join_stale(n, j))
 			return KP_EAGAIN;
-		if (j->max_seq < n->commit.ring.seq)
-			return KP_EAGAIN;	/* from the round we finished */
 		kp_gather_enter(n);
 		break;
 	}

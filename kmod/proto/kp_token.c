@@ -255,6 +255,8 @@ void kp_token_visit(struct kp_node *n, int again)
 	if (t->seq - t->aru >= kp_inflight_max(n))
 		allowed = 0;
 	sent = kp_send_some(n, t, allowed);
+	kp_trace(me, "visit seq/aru", t->seq << 20 | t->aru,
+		 (kp_u64)allowed << 32 | (kp_u64)sent << 16 | mine);
 	t->fcc = fcc_other + sent + retx;
 	rs->my_fcc = sent + retx;
 	mine = kp_pending(n);
@@ -302,6 +304,7 @@ void kp_token_done(struct kp_node *n)
 	n->cancel_sent = 0;
 	n->idle_seen = n->tok_quiet;
 	if (kp_tok_should_hold(n)) {
+		kp_trace(n->cfg.nodeid, "hold", n->tok.seq, 0);
 		n->holding = 1;
 		kp_timer_set(n, KP_TIMER_TOKEN, 0);
 		kp_timer_set(n, KP_TIMER_HOLD, n->now + n->cfg.hold_timeout);

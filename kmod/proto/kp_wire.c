@@ -165,6 +165,7 @@ int kp_dec_join(const void *pkt, kp_size len, struct kp_join *j)
 	j->max_seq = kp_get64(pkt, KP_JN_MAXSEQ);
 	j->vmin = kp_get8(pkt, KP_JN_VMIN);
 	j->vmax = kp_get8(pkt, KP_JN_VMAX);
+	j->round = kp_get32(pkt, KP_JN_ROUND);
 	np = kp_get32(pkt, KP_JN_NPROC);
 	nf = kp_get32(pkt, KP_JN_NFAIL);
 	if (kp_get16(pkt, KP_JN_VMAX + 1) || np > KP_MAX_NODES ||

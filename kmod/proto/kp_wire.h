@@ -69,14 +69,17 @@ enum kp_pkt_type {
 #define KP_TF_DIRTY		0x02	/* recovery still moving this rotation */
 #define KP_TF_ALL		0x03
 
-/* JOIN */
+/* JOIN: the sender's ring, the highest ring seq it knows, the versions it
+ * speaks, its gather round (one per gather it starts), proc and fail.
+ */
 #define KP_JN_RING		12
 #define KP_JN_MAXSEQ		24
 #define KP_JN_VMIN		32
 #define KP_JN_VMAX		33
-#define KP_JN_NPROC		36
-#define KP_JN_NFAIL		40
-#define KP_JN_IDS		44
+#define KP_JN_ROUND		36
+#define KP_JN_NPROC		40
+#define KP_JN_NFAIL		44
+#define KP_JN_IDS		48
 
 /* COMMIT */
 #define KP_CM_RING		12

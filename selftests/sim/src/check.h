@@ -48,12 +48,17 @@ struct check_result {
  * Derived per-record facts every check needs: which configuration (view) a
  * record belongs to, and a cluster-wide identity for each confchg event.
  *
- * A confchg's identity is (group, ring it was ordered in, members after it
- * and who left, how many identical ones this process saw before in that
- * ring and group).  Two
- * processes that got "the same" confchg compute the same identity; the ring
- * is the node's ring, except that the NODEDOWN/NODEUP confchgs of a
- * membership change belong to the new ring (see attribute_rings()).
+ * A confchg's identity is (group, members after it, who left and why, how
+ * many identical ones this process saw before).  Two processes that got
+ * "the same" confchg compute the same identity: a process gets every
+ * confchg that lists it as a member afterwards, and its own leaves, so it
+ * has seen every earlier identical one too.  (Not the joined list: at a
+ * merge each side sees the other side join.  Not the ring: a node with no
+ * process in a view gets no totem confchg and the simulator learns of its
+ * new ring only after the call; and two partitions never produce the same
+ * members-after list.)  @ring, the ring a confchg belongs to, only labels
+ * reports: the NODEDOWN/NODEUP confchgs of a change belong to the new ring
+ * (see attribute_rings()).
  */
 struct rec_aux {
 	uint64_t evid;		/* CONFCHG: identity, else 0 */

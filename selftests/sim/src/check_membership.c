@@ -138,12 +138,15 @@ static void agreement(const struct analysis *a, struct check_result *res)
 				continue;
 			/* Not across a membership change: members that came
 			 * from different transitional configurations see
-			 * different NODEDOWNs (see install_views() instead).
+			 * different NODEDOWNs, and the old ring's last events
+			 * may differ where a partition lost some (see
+			 * install_views() instead).
 			 */
 			if (k != NO_IDX && a->aux[p][k].member &&
 			    pi->recs.v[k].group == r->group &&
-			    !conf_node_event(rec_conf(l, r))) {
-				const struct ring_info *ri = &l->rings.v[a->aux[p][i].ring];
+			    !conf_node_event(rec_conf(l, r)) &&
+			    ring_change_in_call(l, pi->inc, r->call, r->spos) == NO_IDX) {
+				const struct ring_info *ri = &l->rings.v[r->ring];
 				uint64_t key = nonzero(hcombine(hcombine(a->aux[p][k].evid,
 									  ri->rep), ri->seq));
 				int fresh;

@@ -267,7 +267,7 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			if (r->kind == REC_CONFCHG) {
 				const struct conf_info *c = rec_conf(l, r);
 				const struct ring_info *ring = &l->rings.v[x->ring];
-				uint64_t key = hcombine(content_hash(c), key2(ring->rep, ring->seq));
+				uint64_t key = content_hash(c);
 				uint64_t *cnt = hmap_put(&seen, nonzero(key), 0, NULL);
 
 				x->evid = nonzero(hcombine(key, (*cnt)++));

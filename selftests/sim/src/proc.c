@@ -90,8 +90,8 @@ void proc_attach_event(struct sim *s, uint32_t node, uint32_t inc)
 	p->inc = n->inc;
 	p->state = P_IDLE;
 	p->group = NO_IDX;
-	p->mean_gap_us = (uint32_t)rng_range(&s->rng_wl, 5000, 100000);
-	p->burst_max = (uint32_t)rng_range(&s->rng_wl, 1, 6);
+	p->mean_gap_us = (uint32_t)rng_range(&s->rng_wl, 20000, 200000);
+	p->burst_max = (uint32_t)rng_range(&s->rng_wl, 1, 5);
 	if (s->o->ideal) {
 		/* Keep the core saturated: short gaps, bursts until refused. */
 		p->mean_gap_us = s->o->ideal_gap_us ? s->o->ideal_gap_us : 500;

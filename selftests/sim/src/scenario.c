@@ -122,6 +122,7 @@ void scenario_plan(struct sim *s)
 	uint64_t B = scenario_live_bound(c);
 	uint64_t clique, t, all = all_nodes(s);
 	uint32_t i, e, episodes, f = s->o->faults;
+	int left_once = 0;
 
 	s->scn = sc;
 	/* Initial topology: everyone configured, or a few, the rest alone. */
@@ -159,7 +160,7 @@ void scenario_plan(struct sim *s)
 			for (k = 1; k <= s->n_nodes; k++) {
 				if (clique & (1ULL << k))
 					continue;
-				if (e > 0 || rng_below(&s->rng_scn, 4)) {
+				{
 					a = act(sc, t + rng_below(&s->rng_scn, len / 2),
 						A_PEER_JOIN);
 					a->node = k;
@@ -167,9 +168,14 @@ void scenario_plan(struct sim *s)
 					clique |= 1ULL << k;
 				}
 			}
-			/* N -> 1: one leaves, to come back in a later episode. */
-			if (e + 1 < episodes && rng_below(&s->rng_scn, 2) &&
-			    __builtin_popcountll(clique) >= 2) {
+			/* N -> 1: one leaves, to come back in the next episode;
+			 * at least once per run, so that every run has two
+			 * ring changes with traffic in flight even without
+			 * faults.
+			 */
+			if (e + 1 < episodes && __builtin_popcountll(clique) >= 2 &&
+			    (rng_below(&s->rng_scn, 2) || (e + 2 == episodes && !left_once))) {
+				left_once = 1;
 				k = (uint32_t)pick_node(s, clique);
 				clique &= ~(1ULL << k);
 				/* After this episode's joins, so links are there. */
@@ -225,7 +231,7 @@ void scenario_plan(struct sim *s)
 			win->start = end;
 			win->converge = end + conv;
 			win->bound = B;
-			win->end = end + conv + B + rng_range(&s->rng_scn, B, 3 * B);
+			win->end = end + conv + B + rng_range(&s->rng_scn, B / 2, 2 * B);
 			t = win->end;
 		}
 	}

@@ -289,10 +289,7 @@ static void kp_join_process(struct kp_node *n, kp_u32 from,
 		 (kp_u64)j->proc.n << 32 | j->fail.n);
 	if (kp_set_has(&n->fail, from))
 		return;
-	if (j->vmax < KP_WIRE_VERSION_MIN || j->vmin > KP_WIRE_VERSION_MAX) {
-		/* No version in common: never in one ring. */
-		changed = kp_set_add(&n->fail, from) > 0;
-	} else if (kp_set_has(&j->fail, me)) {
+	if (kp_set_has(&j->fail, me)) {
 		/*
 		 * It gave up on us in its round.  Failing it back would carry
 		 * that verdict into the rounds that follow (each side starting
@@ -301,6 +298,10 @@ static void kp_join_process(struct kp_node *n, kp_u32 from,
 		 */
 		kp_set_del(&n->cons, from);
 		return;
+	}
+	if (j->vmax < KP_WIRE_VERSION_MIN || j->vmin > KP_WIRE_VERSION_MAX) {
+		/* No version in common: never in one ring. */
+		changed = kp_set_add(&n->fail, from) > 0;
 	} else {
 		/* Union on copies: @j itself is compared below as sent. */
 		struct kp_nodeset *add = &n->scratch_set2;

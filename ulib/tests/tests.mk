@@ -6,7 +6,11 @@
 # Both the 64-bit and the -m32 build are tested.  The ABI dump is compared
 # with one built against the system's corosync headers.
 TEST_CFLAGS = $(CFLAGS) $(WFLAGS) -Wno-missing-prototypes -pthread
-UNIT_TESTS := test_zcb_pool test_ring_reader test_errors test_handle_table test_fake_kernel
+UNIT_TESTS := test_zcb_pool test_ring_reader test_errors test_handle_table \
+	test_fake_api test_fake_dispatch
+FAKE_SRCS := tests/fake_kernel.c tests/fake_client.c tests/unit.c tests/fake_ring.c
+FAKE_DEPS := $(FAKE_SRCS) tests/fake_kernel.h tests/fake_client.h tests/unit.h tests/fake_ring.h \
+	uapi_layout.h
 FAKE_WRAP := -Wl,--wrap=open,--wrap=open64,--wrap=mmap,--wrap=mmap64,--wrap=ioctl,--wrap=poll
 SYSTEM_CPG_H := $(wildcard /usr/include/corosync/cpg.h)
 
@@ -20,10 +24,9 @@ $(1)/tests/bin/%: tests/%.c tests/unit.c tests/fake_ring.c tests/unit.h tests/fa
 	$$(CC) $$(CPPFLAGS) $$(TEST_CFLAGS) $(2) -o $$@ $$< tests/unit.c tests/fake_ring.c \
 		$(1)/libcpg-kshim.a
 
-$(1)/tests/bin/test_fake_kernel: tests/test_fake_kernel.c tests/fake_kernel.c tests/fake_kernel.h uapi_layout.h \
-		tests/unit.c tests/fake_ring.c $(1)/libcpg-kshim.a | $(1)/tests/bin
-	$$(CC) $$(CPPFLAGS) $$(TEST_CFLAGS) $(2) $(FAKE_WRAP) -o $$@ $$< tests/fake_kernel.c \
-		tests/unit.c tests/fake_ring.c $(1)/libcpg-kshim.a
+$(1)/tests/bin/test_fake_%: tests/test_fake_%.c $(FAKE_DEPS) $(1)/libcpg-kshim.a | $(1)/tests/bin
+	$$(CC) $$(CPPFLAGS) $$(TEST_CFLAGS) $(2) $(FAKE_WRAP) -o $$@ $$< $(FAKE_SRCS) \
+		$(1)/libcpg-kshim.a
 
 $(1)/tests/bin/abi_kcpg: tests/abi_dump.c $(1)/libcpg-kshim.a | $(1)/tests/bin
 	$$(CC) $$(CPPFLAGS) $$(TEST_CFLAGS) $(2) -o $$@ $$< $(1)/libcpg-kshim.a

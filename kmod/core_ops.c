@@ -21,21 +21,14 @@ static void kcpg_kp_free(void *ctx, void *ptr)
 	kvfree(ptr);
 }
 
-/*
- * A node without peers never sends.  Peers exist only once the transport
- * and its configuration (the multi-node work) are in place, so nothing can
- * be sent yet; count it should the core try.
- */
 static void kcpg_kp_send(void *ctx, kp_u32 dest, const void *pkt, kp_size len)
 {
-	struct kcpg_net *kn = ctx;
-
-	kn->unsent++;
+	kcpg_transport_send(ctx, dest, pkt, len);
 }
 
-/* Likewise: a node alone runs no timers (no token, no failure detector). */
 static void kcpg_kp_timer(void *ctx, enum kp_timer which, kp_u64 when)
 {
+	kcpg_timers_arm(ctx, which, when);
 }
 
 static struct kcpg_handle *to_handle(struct kp_handle *kph)

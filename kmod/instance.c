@@ -5,10 +5,12 @@
  * An instance is one node of a cluster.  Without configuration it is the
  * one-node cluster of node id 1, which sends nothing on the network.  Open
  * handles hold a reference to their namespace, so an instance outlives
- * every handle bound to it; the instance itself holds none.
+ * every handle bound to it; the instance itself holds none (its socket is
+ * a kernel socket, which does not pin the namespace either).
  */
 #include <linux/random.h>
 #include <linux/ktime.h>
+#include <linux/in.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -28,28 +30,68 @@ struct kcpg_net *kcpg_net_get(struct net *net)
 	return net_generic(net, kcpg_net_id);
 }
 
-static int __net_init kcpg_net_init_one(struct net *net)
+/*
+ * Under kn->lock, down and without handles: a new core with kn->cfg.  The
+ * old one's timers are forgotten (the worker skips deadlines of 0).
+ */
+int kcpg_node_reset(struct kcpg_net *kn)
 {
-	struct kcpg_net *kn = net_generic(net, kcpg_net_id);
-	struct kp_config cfg;
+	struct kp_node *node;
+	unsigned int i;
 
-	mutex_init(&kn->lock);
-	kn->nodeid = KCPG_DEFAULT_NODEID;
-	kp_config_default(&cfg, kn->nodeid);
-	cfg.max_msg = kcpg_limits.max_msg_size;
-	kn->node = kp_node_create(&cfg, &kcpg_kp_ops, kn, kcpg_now(),
-				  get_random_u64());
-	if (!kn->node)
+	node = kp_node_create(&kn->cfg, &kcpg_kp_ops, kn, kcpg_now(),
+			      get_random_u64());
+	if (!node)
 		return -ENOMEM;
+	if (kn->node)
+		kp_node_destroy(kn->node);
+	for (i = 0; i < KP_TIMER_NR; i++)
+		kcpg_timers_arm(kn, i, KP_NO_TIMER);
+	kn->node = node;
+	kn->nodeid = kn->cfg.nodeid;
+	kn->cfg_pending = false;
 	return 0;
 }
 
+static int __net_init kcpg_net_init_one(struct net *net)
+{
+	struct kcpg_net *kn = net_generic(net, kcpg_net_id);
+	struct sockaddr_in *any = (struct sockaddr_in *)&kn->local;
+	int ret;
+
+	mutex_init(&kn->lock);
+	kn->net = net;
+	INIT_LIST_HEAD(&kn->peers);
+	INIT_WORK(&kn->work, kcpg_net_work);
+	kcpg_timers_init(kn);
+	any->sin_family = AF_INET;
+	kn->port = KCPG_DEFAULT_PORT;
+	kp_config_default(&kn->cfg, KCPG_DEFAULT_NODEID);
+	kn->cfg.max_msg = kcpg_limits.max_msg_size;
+
+	mutex_lock(&kn->lock);
+	ret = kcpg_node_reset(kn);
+	mutex_unlock(&kn->lock);
+	return ret;
+}
+
+/*
+ * Order matters: no timer may be re-armed once they are cancelled (dying),
+ * and the worker must be idle before the core it calls is destroyed.
+ */
 static void __net_exit kcpg_net_exit_one(struct net *net)
 {
 	struct kcpg_net *kn = net_generic(net, kcpg_net_id);
 
 	/* Handles pin the namespace: none can be left here. */
 	WARN_ON_ONCE(kn->n_handles);
+	mutex_lock(&kn->lock);
+	kcpg_transport_down(kn);
+	kn->dying = true;
+	mutex_unlock(&kn->lock);
+	kcpg_timers_cancel_all(kn);
+	cancel_work_sync(&kn->work);
+	kcpg_peers_free(kn);
 	kp_node_destroy(kn->node);
 	kn->node = NULL;
 	mutex_destroy(&kn->lock);
@@ -70,4 +112,6 @@ int kcpg_net_init(void)
 void kcpg_net_exit(void)
 {
 	unregister_pernet_subsys(&kcpg_net_ops);
+	/* Peers are freed by RCU callbacks of this module's. */
+	rcu_barrier();
 }

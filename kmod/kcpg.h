@@ -11,6 +11,10 @@
 #include <linux/workqueue.h>
 #include <linux/list.h>
 #include <linux/uidgid.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+#include <linux/hrtimer.h>
+#include <linux/atomic.h>
 
 #include <linux/kcpg.h>
 #include "proto/kp.h"
@@ -29,20 +33,72 @@ struct kcpg_limits {
 extern struct kcpg_limits kcpg_limits;
 
 /*
+ * A configured peer: a node id and the UDP address it sends from and
+ * listens on.  Peers are added and removed under kcpg_net.lock while the
+ * node is down, and looked up under RCU by the UDP receive hook (softirq),
+ * which queues into @rxq: a bounded queue per peer, so one peer cannot
+ * flood out the others.
+ */
+struct kcpg_peer {
+	struct list_head node;		/* kcpg_net.peers, RCU */
+	struct rcu_head rcu;
+	u32 nodeid;
+	struct sockaddr_storage addr;
+	struct sk_buff_head rxq;	/* own lock; softirq -> worker */
+	atomic64_t tx, rx, drop;
+};
+
+struct kcpg_timer {
+	struct hrtimer timer;
+	struct kcpg_net *kn;
+	unsigned int which;		/* enum kp_timer */
+};
+
+enum kcpg_drop {
+	KCPG_DROP_UNKNOWN_PEER,
+	KCPG_DROP_QUEUE_FULL,
+	KCPG_DROP_NOT_UP,
+	KCPG_DROP_SEND_ERROR,
+	KCPG_DROP_NR
+};
+
+/*
  * One kcpg instance per network namespace: a node of the cluster.
  *
  * @lock serialises everything the protocol core touches: the core itself,
- * every handle's attachment to it and the producer side of every handle's
- * receive ring (core callbacks write into rings with @lock held).  It is a
- * mutex because the core runs in process context only.
+ * every handle's attachment to it, the producer side of every handle's
+ * receive ring (core callbacks write into rings with @lock held), the
+ * configuration and the socket.  It is a mutex because the core runs in
+ * process context only: ioctls, netlink and @work, never softirq or timers.
  */
 struct kcpg_net {
 	struct mutex lock;		/* see above */
+	struct net *net;		/* not counted: we live inside it */
 	struct kp_node *node;		/* under @lock */
+	struct kp_config cfg;		/* under @lock */
 	u32 nodeid;
 	unsigned int n_handles;		/* under @lock */
 	struct kcpg_copy_stats copies;	/* under @lock */
-	u64 unsent;			/* core sends without transport */
+
+	/* Configuration and transport, under @lock. */
+	bool up;
+	bool dying;			/* pernet exit: arm no more timers */
+	struct sockaddr_storage local;	/* family + address (may be any) */
+	bool local_set;			/* an address was configured */
+	bool cfg_pending;		/* @cfg differs from the core's */
+	u16 port;
+	struct list_head peers;		/* struct kcpg_peer, RCU for readers */
+	struct socket *sock;		/* while up */
+	void *rxbuf;			/* one datagram, for the core */
+	u64 last_ring_seq;		/* last ring reported as an event */
+	u32 last_ring_rep;
+
+	/* The ordered worker: received datagrams and fired timers. */
+	struct work_struct work;
+	struct kcpg_timer timers[KP_TIMER_NR];
+	u64 deadline[KP_TIMER_NR];	/* under @lock; 0: not armed */
+	unsigned long fired;		/* bit per timer, atomic bitops */
+	atomic64_t drops[KCPG_DROP_NR];
 };
 
 /* A receive ring: a control page (user RW) and data pages (user RO). */
@@ -106,8 +162,32 @@ extern const struct file_operations kcpg_fops;
 void kcpg_handle_detach(struct kcpg_handle *h);
 int kcpg_handle_kick(struct kcpg_handle *h);
 
+/* transport.c */
+int kcpg_transport_up(struct kcpg_net *kn);
+void kcpg_transport_down(struct kcpg_net *kn);
+struct kcpg_peer *kcpg_peer_find(struct kcpg_net *kn, u32 nodeid);
+int kcpg_peer_add(struct kcpg_net *kn, u32 nodeid,
+		  const struct sockaddr_storage *addr);
+int kcpg_peer_del(struct kcpg_net *kn, u32 nodeid);
+void kcpg_peers_free(struct kcpg_net *kn);
+void kcpg_transport_send(struct kcpg_net *kn, u32 dest, const void *pkt,
+			 size_t len);
+void kcpg_net_work(struct work_struct *work);
+
+/* timers.c */
+void kcpg_timers_init(struct kcpg_net *kn);
+void kcpg_timers_arm(struct kcpg_net *kn, enum kp_timer which, u64 when);
+void kcpg_timers_cancel_all(struct kcpg_net *kn);
+void kcpg_timers_run(struct kcpg_net *kn);
+
+/* netlink.c */
+int kcpg_genl_init(void);
+void kcpg_genl_exit(void);
+void kcpg_genl_notify(struct kcpg_net *kn);
+
 /* instance.c */
 int kcpg_net_init(void);
+int kcpg_node_reset(struct kcpg_net *kn);
 void kcpg_net_exit(void);
 struct kcpg_net *kcpg_net_get(struct net *net);
 u64 kcpg_now(void);

@@ -67,15 +67,26 @@ static int __init kcpg_init(void)
 	ret = kcpg_net_init();
 	if (ret)
 		return ret;
+	ret = kcpg_genl_init();
+	if (ret)
+		goto net_exit;
 	ret = misc_register(&kcpg_misc);
 	if (ret)
-		kcpg_net_exit();
+		goto genl_exit;
+	return 0;
+
+genl_exit:
+	kcpg_genl_exit();
+net_exit:
+	kcpg_net_exit();
 	return ret;
 }
 
+/* The family goes before the pernet state it reaches into. */
 static void __exit kcpg_exit(void)
 {
 	misc_deregister(&kcpg_misc);
+	kcpg_genl_exit();
 	kcpg_net_exit();
 }
 

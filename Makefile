@@ -63,8 +63,13 @@ sim-long: deps
 fuzz-smoke: deps
 	$(MAKE) -C selftests/sim fuzz-smoke
 
-demo: all
+demo: all tools/kcpg-demo
 	scripts/vm-run -- tools/demo.sh
+
+tools/kcpg-demo: tools/kcpg-demo.c ulib
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -o $@ $< \
+		-Lulib -lcpg-kshim -Wl,-rpath,'$$ORIGIN/../ulib'
+
 
 install: all
 	@for d in $(SUBDIRS); do \

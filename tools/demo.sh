@@ -5,8 +5,5 @@ set -eu
 cd "$(dirname "$0")/.."
 echo "kcpg demo: module loaded, device:"
 ls -l /dev/kcpg
-if [ -x tools/kcpg-demo ]; then
-	tools/kcpg-demo
-else
-	echo "(tools/kcpg-demo is not built yet)"
-fi
+echo
+tools/kcpg-demo -n 4 -m 5

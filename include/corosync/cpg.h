@@ -205,7 +205,10 @@ cs_error_t cpg_context_set(cpg_handle_t handle, void *context);
  * Run callbacks for queued events (see cs_dispatch_flags_t).  Safe while
  * other threads send on the same handle.  CS_DISPATCH_ALL handles at most the
  * events that were queued when it was called, so a busy group cannot keep it
- * running.  Returns CS_ERR_FAILED_OPERATION once the handle was expelled.
+ * running.  Dispatches of one handle from several threads take turns; while
+ * another thread is dispatching, CS_DISPATCH_ALL returns CS_OK and
+ * CS_DISPATCH_ONE_NONBLOCKING CS_ERR_TRY_AGAIN at once (that thread runs the
+ * callbacks).  Returns CS_ERR_FAILED_OPERATION once the handle was expelled.
  */
 cs_error_t cpg_dispatch(cpg_handle_t handle, cs_dispatch_flags_t dispatch_types);
 

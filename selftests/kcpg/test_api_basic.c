@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/wait.h>
 
 #include "kcpg_harness.h"
@@ -52,6 +53,43 @@ TEST(initialize_and_finalize)
 	EXPECT_EQ(CS_ERR_BAD_HANDLE, cpg_finalize(h));
 	ASSERT_EQ(CS_OK, cpg_finalize(h2));
 	EXPECT_EQ(CS_ERR_INVALID_PARAM, cpg_initialize(NULL, NULL));
+}
+
+/* No service: what applications retry on.  KCPG_DEVICE points elsewhere. */
+TEST(no_device_is_library_error)
+{
+	cpg_handle_t h;
+
+	setenv("KCPG_DEVICE", "/dev/kcpg-does-not-exist", 1);
+	EXPECT_EQ(CS_ERR_LIBRARY, cpg_initialize(&h, NULL));
+	/* Something that is not kcpg at all: the ABI query fails. */
+	setenv("KCPG_DEVICE", "/dev/null", 1);
+	EXPECT_EQ(CS_ERR_VERSION, cpg_initialize(&h, NULL));
+	unsetenv("KCPG_DEVICE");
+	ASSERT_EQ(CS_OK, cpg_initialize(&h, NULL));
+	ASSERT_EQ(CS_OK, cpg_finalize(h));
+}
+
+/* /dev/kcpg is 0660 root:root: another user gets CS_ERR_ACCESS. */
+TEST(permission_denied_is_access_error)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to switch to another user");
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		cpg_handle_t h;
+
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(10);
+		_exit(cpg_initialize(&h, NULL));
+	}
+	waitpid(pid, &status, 0);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(CS_ERR_ACCESS, WEXITSTATUS(status));
 }
 
 TEST(model_initialize_arguments_and_context)

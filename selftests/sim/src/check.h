@@ -62,6 +62,8 @@ struct check_result {
  */
 struct rec_aux {
 	uint64_t evid;		/* CONFCHG: identity, else 0 */
+	uint64_t ctag;		/* DELIVER, CONFCHG: the configuration it was
+				 * delivered in (see config_tag()) */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
 	uint32_t ring;		/* CONFCHG: ring it belongs to (index) */
 	uint8_t member;		/* process was a member of a group at this rec */
@@ -71,6 +73,7 @@ struct rec_aux {
 struct analysis {
 	const struct record_log *l;
 	struct rec_aux **aux;	/* [proc][rec] */
+	uint32_t *self_rec;	/* [msg]: the sender's delivery of it, NO_IDX */
 };
 
 void analysis_build(struct analysis *a, const struct record_log *l);
@@ -96,6 +99,17 @@ void transitional_evidence(const struct analysis *a, uint32_t inc, uint32_t spos
 			   uint32_t from, uint32_t to, uint64_t t,
 			   uint64_t *in, uint64_t *out);
 
+/*
+ * Extended virtual synchrony compares only processes that deliver in the same
+ * configuration.  A record's configuration tag is its node's ring for a
+ * delivery in a regular configuration, and, for one made in the call that
+ * moves the node to a new ring (the old ring's last deliveries, in its
+ * transitional configuration), (old ring, new ring, the view the process's
+ * NODEDOWN confchg of that change leaves, if any).  Two processes in the same
+ * transitional configuration get the same NODEDOWN (or none); processes in
+ * different ones of the same group see each other leave.
+ */
+
 /* Run every check; results accumulate in @res. */
 void check_run(const struct record_log *l, struct check_result *res);
 void check_result_init(struct check_result *res);
@@ -119,7 +133,7 @@ int self_required(const struct record_log *l, const uint8_t *self, uint32_t msg)
 /* Liveness scope, shared with the mutations: must @proc deliver @msg by
  * send_time + bound (returns the window, or NULL)?
  */
-const struct window *live_required(const struct record_log *l, uint32_t msg,
+const struct window *live_required(const struct analysis *a, uint32_t msg,
 				   uint32_t proc);
 
 #endif

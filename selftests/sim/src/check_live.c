@@ -4,8 +4,8 @@
  * or reconfiguring), every clique of live mutual peers is one ring by the
  * window's convergence deadline, and every message sent after that (and at
  * least one bound before the window ends) reaches, within the bound, every
- * member of the sender's view that stays (no leave, detach or crash before
- * the deadline).
+ * member of the view it was ordered in (see owed_view()) that stays (no
+ * leave, detach or crash before the deadline).
  */
 #include <stdio.h>
 #include "check.h"
@@ -20,9 +20,10 @@ static uint64_t last_join_before(const struct proc_info *q, uint64_t t)
 	return j;
 }
 
-static int stays(const struct proc_info *q, uint64_t send, uint64_t deadline)
+/* Member at @t by its last join, and no leave, detach or crash until @deadline. */
+static int stays(const struct proc_info *q, uint64_t t, uint64_t deadline)
 {
-	uint64_t j = last_join_before(q, send);
+	uint64_t j = last_join_before(q, t);
 	uint32_t i;
 
 	if (j == NEVER)
@@ -35,26 +36,53 @@ static int stays(const struct proc_info *q, uint64_t send, uint64_t deadline)
 	return 1;
 }
 
-const struct window *live_required(const struct record_log *l, uint32_t msg,
+/*
+ * Who must deliver: the members of the view in which the sender delivered
+ * the message (its place in the order), or, if the sender never did, of the
+ * view it sent it in.  Not the view at send time alone: a member whose leave
+ * was ordered before the message is not owed it, even if the sender had not
+ * heard of the leave yet.
+ */
+static const struct conf_info *owed_view(const struct analysis *a, uint32_t msg,
+					 uint64_t *at)
+{
+	const struct record_log *l = a->l;
+	const struct msg_info *m = &l->msgs.v[msg];
+	const struct proc_info *sp = &l->procs.v[m->proc];
+	uint32_t d = a->self_rec[msg], v;
+
+	*at = m->send_time;
+	if (d == NO_IDX) {
+		v = m->send_view;
+	} else {
+		v = a->aux[m->proc][d].view;
+		*at = sp->recs.v[d].time;
+	}
+	if (v == NO_IDX)
+		return NULL;
+	return rec_conf(l, &sp->recs.v[v]);
+}
+
+const struct window *live_required(const struct analysis *a, uint32_t msg,
 				   uint32_t proc)
 {
+	const struct record_log *l = a->l;
 	const struct msg_info *m = &l->msgs.v[msg];
 	const struct proc_info *sp = &l->procs.v[m->proc];
 	const struct proc_info *q = &l->procs.v[proc];
 	const struct conf_info *c;
+	uint64_t at;
 	uint32_t i;
 
-	if (m->send_view == NO_IDX)
-		return NULL;
 	for (i = 0; i < l->windows.n; i++) {
 		const struct window *w = &l->windows.v[i];
 
 		if (m->send_time < w->converge || m->send_time + w->bound > w->end)
 			continue;
-		c = rec_conf(l, &sp->recs.v[m->send_view]);
-		if (c->group != m->group ||
+		c = owed_view(a, msg, &at);
+		if (!c || c->group != m->group ||
 		    !conf_has(c, q->nodeid, q->pid, 0, NULL) ||
-		    !stays(q, m->send_time, m->send_time + w->bound) ||
+		    !stays(q, at, m->send_time + w->bound) ||
 		    !stays(sp, m->send_time, m->send_time))
 			return NULL;
 		return w;
@@ -126,10 +154,11 @@ void check_live(const struct analysis *a, struct check_result *res)
 		const struct msg_info *m = &l->msgs.v[mi];
 		const struct proc_info *sp = &l->procs.v[m->proc];
 		const struct conf_info *c;
+		uint64_t at;
 
-		if (m->send_view == NO_IDX)
+		c = owed_view(a, mi, &at);
+		if (!c)
 			continue;
-		c = rec_conf(l, &sp->recs.v[m->send_view]);
 		for (i = 0; i < c->n_members; i++) {
 			uint32_t q = c->a[i].pid - PID_BASE;
 			const struct window *w;
@@ -138,7 +167,7 @@ void check_live(const struct analysis *a, struct check_result *res)
 			if (c->a[i].pid < PID_BASE || q >= l->procs.n ||
 			    l->procs.v[q].nodeid != c->a[i].nodeid)
 				continue;
-			w = live_required(l, mi, q);
+			w = live_required(a, mi, q);
 			if (!w)
 				continue;
 			t = hmap_get(&when, key2(mi, q));

@@ -136,19 +136,16 @@ static void agreement(const struct analysis *a, struct check_result *res)
 
 			if (r->kind != REC_CONFCHG)
 				continue;
-			/* Not across a membership change: members that came
-			 * from different transitional configurations see
-			 * different NODEDOWNs, and the old ring's last events
-			 * may differ where a partition lost some (see
-			 * install_views() instead).
+			/* Not the NODEDOWNs and NODEUPs of a change: they depend
+			 * on the transitional configuration (see install_views()
+			 * instead); and only within one configuration (in a
+			 * transitional one, a partition may have lost events).
 			 */
 			if (k != NO_IDX && a->aux[p][k].member &&
 			    pi->recs.v[k].group == r->group &&
-			    !conf_node_event(rec_conf(l, r)) &&
-			    ring_change_in_call(l, pi->inc, r->call, r->spos) == NO_IDX) {
+			    !conf_node_event(rec_conf(l, r))) {
 				const struct ring_info *ri = &l->rings.v[r->ring];
-				uint64_t key = nonzero(hcombine(hcombine(a->aux[p][k].evid,
-									  ri->rep), ri->seq));
+				uint64_t key = key2(a->aux[p][k].evid, a->aux[p][i].ctag);
 				int fresh;
 				uint64_t *v = hmap_put(&next, key, a->aux[p][i].evid, &fresh);
 

@@ -4,13 +4,15 @@
  *
  * virtual-synchrony: processes that pass together from one view to the
  * next (both members before and after the same confchg, or one of them
- * leaving by its own leave in it) delivered the same set of messages in the
- * view they leave.
+ * leaving by its own leave in it, and both getting that confchg in the same
+ * configuration: see config_tag in check.h) delivered the same set of
+ * messages in the view they leave.
  *
  * view-delivery: a process delivers only while it is a member (its join
  * confchg came, its leave confchg did not), only messages of its group, and
  * every UNORDERED or FIFO message is delivered in one and the same view at
- * every process that delivers it (never across a confchg).
+ * every process that delivers it in the same configuration (never across a
+ * confchg).
  */
 #include <stdio.h>
 #include "check.h"
@@ -120,8 +122,9 @@ static void vsync(const struct analysis *a, struct check_result *res)
 					      reason == KP_REASON_LEAVE);
 
 				if (passes && a->aux[p][k].member) {
-					uint64_t key = nonzero(hcombine(a->aux[p][k].evid,
-									a->aux[p][i].evid));
+					uint64_t key = nonzero(hcombine(hcombine(a->aux[p][k].evid,
+										 a->aux[p][i].evid),
+									a->aux[p][i].ctag));
 					uint64_t sig = nonzero(hcombine(vs.sig, vs.n));
 					int fresh;
 					uint64_t *v = hmap_put(&sigs, key, sig, &fresh);
@@ -187,7 +190,7 @@ static void view_delivery(const struct analysis *a, struct check_result *res)
 				continue;
 			evid = a->aux[p][x->view].evid;
 			{
-				uint64_t *v = hmap_put(&first, (uint64_t)r->msg + 1,
+				uint64_t *v = hmap_put(&first, key2(r->msg, x->ctag),
 						       evid, &fresh);
 
 				if (!fresh && *v != evid)

@@ -241,6 +241,41 @@ static void attribute_rings(struct analysis *a)
 	}
 }
 
+static uint64_t ring_key(const struct record_log *l, uint32_t ring)
+{
+	return key2(l->rings.v[ring].rep, l->rings.v[ring].seq);
+}
+
+/* See check.h: the configuration rec @i of process @p was delivered in. */
+static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i)
+{
+	const struct record_log *l = a->l;
+	const struct proc_info *pi = &l->procs.v[p];
+	const struct rec *r = &pi->recs.v[i];
+	uint32_t nxt = ring_change_in_call(l, pi->inc, r->call, r->spos), k;
+	uint64_t sig = 0;
+
+	if (nxt == NO_IDX)
+		return ring_key(l, r->ring);
+	for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++) {
+		const struct rec *c = &pi->recs.v[k];
+		const struct conf_info *ci;
+		uint32_t j;
+
+		if (c->kind != REC_CONFCHG)
+			continue;
+		ci = rec_conf(l, c);
+		for (j = ci->n_members; j < ci->n_members + ci->n_left; j++)
+			if (ci->a[j].reason == KP_REASON_NODEDOWN)
+				break;
+		if (j < ci->n_members + ci->n_left) {
+			sig = content_hash(ci);
+			break;
+		}
+	}
+	return key2(key2(ring_key(l, r->ring), ring_key(l, nxt)), sig);
+}
+
 void analysis_build(struct analysis *a, const struct record_log *l)
 {
 	/* SIM_DEBUG_VIEWS=1 prints every confchg's identity and ring. */
@@ -249,6 +284,8 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 
 	a->l = l;
 	a->aux = xcalloc(l->procs.n, sizeof(*a->aux));
+	a->self_rec = xmalloc((l->msgs.n + 1) * sizeof(uint32_t));
+	memset(a->self_rec, 0xff, (l->msgs.n + 1) * sizeof(uint32_t));
 	for (p = 0; p < l->procs.n; p++)
 		a->aux[p] = xcalloc(l->procs.v[p].recs.n, sizeof(struct rec_aux));
 	attribute_rings(a);
@@ -285,6 +322,8 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			}
 			x->view = view;
 			x->member = (uint8_t)member;
+			if (r->kind == REC_DELIVER || r->kind == REC_CONFCHG)
+				x->ctag = config_tag(a, p, i);
 			/* A corrupted body still names its message (integrity
 			 * reports it); only a message of unknown identity is left
 			 * out of the order and set checks.
@@ -294,6 +333,9 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 					   (r->verdict == PAYLOAD_OK ||
 					    r->verdict == PAYLOAD_BAD_CHECKSUM ||
 					    r->verdict == PAYLOAD_BAD_BODY);
+			if (r->kind == REC_DELIVER && x->valid &&
+			    l->msgs.v[r->msg].proc == p && a->self_rec[r->msg] == NO_IDX)
+				a->self_rec[r->msg] = i;
 		}
 		hmap_free(&seen);
 	}
@@ -306,5 +348,6 @@ void analysis_free(struct analysis *a)
 	for (p = 0; p < a->l->procs.n; p++)
 		free(a->aux[p]);
 	free(a->aux);
+	free(a->self_rec);
 	a->aux = NULL;
 }

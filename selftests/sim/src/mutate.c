@@ -242,7 +242,7 @@ static void find_self_drop(const struct analysis *a, spots_t *sp)
 			const struct conf_info *c;
 
 			if (r->kind != REC_DELIVER || !a->aux[p][i].valid ||
-			    rmsg(l, r)->proc != p || live_required(l, r->msg, p))
+			    rmsg(l, r)->proc != p || live_required(a, r->msg, p))
 				continue;
 			c = view_conf(a, p, i);
 			self[r->msg] = 0;
@@ -293,8 +293,9 @@ static void find_vs_drop(const struct analysis *a, spots_t *sp)
 				continue;
 			j = next_conf(pi, i);
 			if (j != NO_IDX && passes(a, p, i, j))
-				(*hmap_put(&passers, nonzero(hcombine(a->aux[p][i].evid,
-								      a->aux[p][j].evid)),
+				(*hmap_put(&passers, nonzero(hcombine(hcombine(a->aux[p][i].evid,
+									       a->aux[p][j].evid),
+								      a->aux[p][j].ctag)),
 					   0, NULL))++;
 		}
 	}
@@ -308,13 +309,14 @@ static void find_vs_drop(const struct analysis *a, spots_t *sp)
 
 			if (r->kind != REC_DELIVER || !a->aux[p][i].valid ||
 			    k == NO_IDX || rmsg(l, r)->proc == p ||
-			    live_required(l, r->msg, p))
+			    live_required(a, r->msg, p))
 				continue;
 			j = next_conf(pi, i);
 			if (j == NO_IDX || !passes(a, p, k, j))
 				continue;
-			n = hmap_get(&passers, nonzero(hcombine(a->aux[p][k].evid,
-								 a->aux[p][j].evid)));
+			n = hmap_get(&passers, nonzero(hcombine(hcombine(a->aux[p][k].evid,
+									  a->aux[p][j].evid),
+								 a->aux[p][j].ctag)));
 			if (n && *n >= 2)
 				add(sp, p, i, 0);
 		}
@@ -444,7 +446,7 @@ static void find_live_delay(const struct analysis *a, spots_t *sp)
 			const struct rec *r = &l->procs.v[p].recs.v[i];
 
 			if (r->kind == REC_DELIVER && a->aux[p][i].valid &&
-			    live_required(l, r->msg, p))
+			    live_required(a, r->msg, p))
 				add(sp, p, i, 0);
 		}
 }

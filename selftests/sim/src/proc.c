@@ -181,7 +181,8 @@ void proc_kill_all(struct sim *s, struct node *n)
 
 static uint32_t pick_size(struct sim *s)
 {
-	uint64_t u = rng_below(&s->rng_wl, 1000), lo, hi;
+	uint64_t u = s->big_burst && rng_below(&s->rng_wl, 3) == 0 ? 980 :
+		     rng_below(&s->rng_wl, 1000), lo, hi;
 
 	if (u < 600) {
 		lo = PAYLOAD_MIN;
@@ -402,6 +403,31 @@ static void probe(struct sim *s, struct proc *p)
 		break;
 	}
 	sim_call_end(s, n);
+}
+
+/*
+ * Traffic in flight across a configuration change: the scenario calls this
+ * right before it disturbs the cluster, so that messages (a third of them
+ * fragmented, 16-128 KB) are on the wire when it happens.
+ */
+void proc_burst_all(struct sim *s)
+{
+	uint32_t i, k, n;
+
+	if (s->now >= s->sending_until)
+		return;
+	s->big_burst = 1;
+	for (i = 0; i < s->procs.n; i++) {
+		struct proc *p = s->procs.v[i];
+
+		if (p->state != P_JOINED || s->nodes[p->node].paused)
+			continue;
+		n = (uint32_t)rng_range(&s->rng_wl, 1, 3);
+		for (k = 0; k < n && p->state == P_JOINED; k++)
+			if (!send_one(s, p))
+				break;
+	}
+	s->big_burst = 0;
 }
 
 void proc_step(struct sim *s, struct proc *p)

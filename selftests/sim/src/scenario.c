@@ -285,6 +285,19 @@ void scenario_action(struct sim *s, uint32_t idx)
 
 	trace_u64(&s->tr, 0x5c000000ULL | a->kind << 16 | a->node);
 	switch (a->kind) {
+	case A_PARTITION:
+	case A_CUT:
+	case A_HEAL:
+	case A_CRASH:
+	case A_RESTART:
+	case A_PAUSE:
+	case A_RESUME:
+	case A_PEER_JOIN:
+	case A_PEER_LEAVE:
+		proc_burst_all(s);
+		break;
+	}
+	switch (a->kind) {
 	case A_NET:
 		s->net = a->net;
 		trace_log(&s->tr, s->now, "net: loss %u ppm, dup %u ppm, jitter %llu ns",

@@ -122,6 +122,7 @@ struct sim {
 	uint64_t end_time;
 	uint64_t sending_until;	/* processes stop sending after this */
 	uint64_t quiet_changes_until;	/* no leave/detach after (final drain) */
+	int big_burst;		/* proc_burst_all() running: bigger messages */
 	int mut_done;		/* a callback-time mutation was applied */
 	uint32_t mut_countdown;
 	uint8_t *scratch;	/* payload assembly and verification */
@@ -169,6 +170,7 @@ int net_reachable(const struct sim *s, uint32_t src, uint32_t dst);
 void proc_attach_event(struct sim *s, uint32_t node, uint32_t inc);
 void proc_step(struct sim *s, struct proc *p);
 void proc_kill_all(struct sim *s, struct node *n);	/* at crash */
+void proc_burst_all(struct sim *s);
 void proc_detach(struct sim *s, struct proc *p);
 struct proc *proc_by_handle(struct node *n, struct kp_handle *h);
 uint32_t group_index(const struct sim *s, const struct kp_name *g);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,60 @@ static bool pollin(cpg_handle_t h, int timeout_ms)
 	if (cpg_fd_get(h, &pfd.fd) != CS_OK)
 		return false;
 	return poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
+}
+
+/* The permissions of the /dev/kcpg mapping holding p ("r--s"...), or "". */
+static const char *kcpg_mapping_of(const void *p, char perms[5])
+{
+	char line[512], path[256];
+	unsigned long lo, hi;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	perms[0] = 0;
+	if (!f)
+		return perms;
+	while (fgets(line, sizeof(line), f)) {
+		path[0] = 0;
+		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3)
+			continue;
+		if ((unsigned long)p >= lo && (unsigned long)p < hi) {
+			if (strcmp(path, "/dev/kcpg") != 0)
+				perms[0] = 0;
+			break;
+		}
+		perms[0] = 0;
+	}
+	fclose(f);
+	return perms;
+}
+
+TEST(deliver_reads_in_place_from_the_ring)
+{
+	struct iovec iov = { .iov_base = "in place", .iov_len = 8 };
+	struct ut_rec rec;
+	char perms[5];
+	size_t n = 1;
+
+	ASSERT_EQ(CS_OK, ut_open(&rec, 0));
+	ASSERT_EQ(CS_OK, ut_join(rec.handle, GROUP));
+	ASSERT_EQ(CS_OK, cpg_mcast_joined(rec.handle, CPG_TYPE_AGREED, &iov, 1));
+	ASSERT_EQ(0, ut_dispatch_until(&rec, ut_has_msgs, &n, UT_TIMEOUT_MS, NULL));
+	/* msg pointed into the shared, read-only ring. */
+	EXPECT_STREQ("r--s", kcpg_mapping_of(rec.last_msg_ptr, perms));
+	ASSERT_EQ(CS_OK, cpg_finalize(rec.handle));
+	ut_rec_free(&rec);
+
+	/* KCPG_COPY_DELIVER=1: a private copy instead. */
+	setenv("KCPG_COPY_DELIVER", "1", 1);
+	ASSERT_EQ(CS_OK, ut_open(&rec, 0));
+	unsetenv("KCPG_COPY_DELIVER");
+	ASSERT_EQ(CS_OK, ut_join(rec.handle, GROUP));
+	ASSERT_EQ(CS_OK, cpg_mcast_joined(rec.handle, CPG_TYPE_AGREED, &iov, 1));
+	ASSERT_EQ(0, ut_dispatch_until(&rec, ut_has_msgs, &n, UT_TIMEOUT_MS, NULL));
+	EXPECT_STREQ("", kcpg_mapping_of(rec.last_msg_ptr, perms));
+	EXPECT_EQ(ut_hash("in place", 8, 0), ut_last(&rec, 'm')->hash);
+	ASSERT_EQ(CS_OK, cpg_finalize(rec.handle));
+	ut_rec_free(&rec);
 }
 
 TEST(initialize_and_finalize)

@@ -1,0 +1,89 @@
+#!/bin/bash
+# corosync-ns.sh CMD [ARGS...]: run CMD next to a private corosync.
+#
+# Starts corosync (one node, knet on loopback, crypto off) in a new mount
+# and network namespace, with its own tmpfs on /run, /dev/shm and
+# /var/lib/corosync so it never meets another instance (or the host's),
+# waits until its CPG service answers, runs CMD in the same namespaces (a
+# libcpg client must share the daemon's network namespace for libqb's
+# abstract sockets and its /dev/shm for the ring buffers), stops corosync
+# and exits with CMD's status.
+#
+# Environment: COROSYNC_NS_LOG (daemon log, default /tmp/corosync-ns.$$.log),
+# COROSYNC_NS_CIPHER (crypto_cipher, default none; anything else needs a key,
+# which is generated into the private /var/lib/corosync).
+set -u
+
+if [ "${COROSYNC_NS_INSIDE:-}" != 1 ]; then
+	[ $# -gt 0 ] || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
+	command -v corosync >/dev/null || { echo "corosync-ns: corosync is not installed" >&2; exit 125; }
+	export COROSYNC_NS_INSIDE=1
+	export COROSYNC_NS_LOG=${COROSYNC_NS_LOG:-/tmp/corosync-ns.$$.log}
+	exec unshare --mount --net --propagation private "$0" "$@"
+fi
+
+die() { echo "corosync-ns: $*" >&2; exit 125; }
+
+ip link set lo up || die "cannot bring lo up"
+for d in /run /dev/shm /var/lib/corosync; do
+	mkdir -p "$d" 2>/dev/null
+	mount -t tmpfs -o mode=0755 "cs-${d//\//-}" "$d" || die "cannot mount tmpfs on $d"
+done
+chmod 1777 /dev/shm
+conf=/run/corosync-bench.conf
+cipher=${COROSYNC_NS_CIPHER:-none}
+hash=none
+if [ "$cipher" != none ]; then
+	hash=sha256
+	corosync-keygen -l -k /var/lib/corosync/authkey >/dev/null 2>&1 ||
+		die "corosync-keygen failed"
+fi
+cat >"$conf" <<CONF
+totem {
+	version: 2
+	cluster_name: kcpgbench
+	transport: knet
+	crypto_cipher: $cipher
+	crypto_hash: $hash
+	keyfile: /var/lib/corosync/authkey
+}
+nodelist {
+	node {
+		ring0_addr: 127.0.0.1
+		nodeid: 1
+		name: n1
+	}
+}
+quorum {
+	provider: corosync_votequorum
+}
+logging {
+	to_stderr: yes
+	to_syslog: no
+	to_logfile: no
+	timestamp: on
+}
+CONF
+
+corosync -f -c "$conf" >"$COROSYNC_NS_LOG" 2>&1 &
+cs=$!
+up=0
+for _ in $(seq 100); do
+	if corosync-cpgtool >/dev/null 2>&1; then up=1; break; fi
+	kill -0 $cs 2>/dev/null || break
+	sleep 0.1
+done
+if [ $up != 1 ]; then
+	kill $cs 2>/dev/null; wait $cs 2>/dev/null
+	echo "corosync-ns: corosync did not come up; its log:" >&2
+	tail -n 20 "$COROSYNC_NS_LOG" >&2
+	exit 125
+fi
+
+"$@"
+rc=$?
+kill -TERM $cs 2>/dev/null
+for _ in $(seq 100); do kill -0 $cs 2>/dev/null || break; sleep 0.1; done
+kill -KILL $cs 2>/dev/null
+wait $cs 2>/dev/null
+exit $rc

@@ -10,6 +10,4 @@
 
 #define KCPG_EXPORT __attribute__((visibility("default")))
 
-#define KCPG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #endif

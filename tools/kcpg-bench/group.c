@@ -105,11 +105,11 @@ cs_error_t group_dispatch(struct group_conn *c)
 	return res == CS_ERR_TRY_AGAIN ? CS_OK : res;
 }
 
-void group_poll(struct group_conn *c, int timeout_ms)
+int group_poll(struct group_conn *c, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 
-	poll(&pfd, 1, timeout_ms);
+	return poll(&pfd, 1, timeout_ms);
 }
 
 cs_error_t group_wait_members(struct group_conn *c, size_t n, unsigned int timeout_ms)

@@ -34,8 +34,8 @@ cs_error_t group_wait_members(struct group_conn *c, size_t n, unsigned int timeo
 /* Everything queued now (bounded: the library stops at what it saw). */
 cs_error_t group_dispatch(struct group_conn *c);
 
-/* Waits up to @timeout_ms for the handle's fd to become readable. */
-void group_poll(struct group_conn *c, int timeout_ms);
+/* Waits up to @timeout_ms for the handle's fd; 0 if it timed out. */
+int group_poll(struct group_conn *c, int timeout_ms);
 
 /*
  * Sends @len bytes from @buf (a cpg_zcb_alloc buffer when @zcb).  On

@@ -25,6 +25,7 @@ struct bench_result {
 	uint64_t try_again;
 	uint64_t lost;			/* announced by END but never delivered */
 	uint64_t order_errors;		/* receivers disagreeing on the total order */
+	uint64_t window_waits, window_timeouts, poll_timeouts;	/* diagnostics */
 	struct bench_errors err;
 	/* latency */
 	struct latency_summary lat;

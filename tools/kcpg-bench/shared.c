@@ -4,6 +4,7 @@
  * used instead of polling so that a waiting process leaves the CPU to the
  * ones doing the work: the VM has two vCPUs for everything.
  */
+#include <errno.h>
 #include <limits.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,14 +28,17 @@ void shared_free(void *p, size_t size)
 }
 
 /* Not FUTEX_PRIVATE: the word is shared between processes. */
-void shared_wait(_Atomic uint32_t *word, uint32_t expected, unsigned int timeout_ms)
+int shared_wait(_Atomic uint32_t *word, uint32_t expected, unsigned int timeout_ms)
 {
 	struct timespec ts = {
 		.tv_sec = timeout_ms / 1000,
 		.tv_nsec = (long)(timeout_ms % 1000) * 1000000L,
 	};
 
-	syscall(SYS_futex, word, FUTEX_WAIT, expected, timeout_ms ? &ts : NULL, NULL, 0);
+	if (syscall(SYS_futex, word, FUTEX_WAIT, expected, timeout_ms ? &ts : NULL,
+		    NULL, 0) < 0 && errno == ETIMEDOUT)
+		return 1;
+	return 0;
 }
 
 void shared_wake(_Atomic uint32_t *word)

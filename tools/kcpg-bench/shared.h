@@ -16,9 +16,10 @@ void shared_free(void *p, size_t size);
 
 /*
  * Sleeps while *word == @expected, at most @timeout_ms (0: forever).
- * Returns at a wake-up, a timeout or a signal alike: callers re-check.
+ * Returns 1 if the time ran out, else 0 (woken, signalled, or the word had
+ * changed): callers re-check their condition either way.
  */
-void shared_wait(_Atomic uint32_t *word, uint32_t expected, unsigned int timeout_ms);
+int shared_wait(_Atomic uint32_t *word, uint32_t expected, unsigned int timeout_ms);
 void shared_wake(_Atomic uint32_t *word);
 
 #endif

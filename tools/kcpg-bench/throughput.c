@@ -39,6 +39,8 @@ struct tp_member_shared {
 	uint64_t end_ns;		/* when the last END arrived */
 	uint64_t digest;		/* of the delivery order */
 	uint64_t lost, try_again;
+	/* Diagnostics: how often the benchmark itself waited, and for nothing. */
+	uint64_t window_waits, window_timeouts, poll_timeouts;
 	struct bench_errors err;
 	int failed;
 	char why[120];
@@ -133,7 +135,8 @@ static void receive_until_done(struct tp_member *t)
 			t->stop = 1;
 			break;
 		}
-		group_poll(&t->conn, 100);
+		if (group_poll(&t->conn, 100) == 0)
+			t->me->poll_timeouts++;
 		res = group_dispatch(&t->conn);
 		if (res != CS_OK) {
 			member_fail(t, "%s: %s", "cpg_dispatch", res);
@@ -186,7 +189,9 @@ static void window_wait(struct tp_member *t, uint64_t seq, uint64_t wmsgs)
 		min = slowest_progress(t, s);
 		if (min >= target)
 			continue;
-		shared_wait(&t->sh->wake, gen, 10);
+		t->me->window_waits++;
+		if (shared_wait(&t->sh->wake, gen, 10))
+			t->me->window_timeouts++;
 		min = slowest_progress(t, s);
 	}
 	atomic_store(&t->sh->want[s], 0);
@@ -342,6 +347,9 @@ static void summarise(const struct bench_opts *o, struct tp_shared *sh,
 		r->err.payload += m->err.payload;
 		r->lost += m->lost;
 		r->try_again += m->try_again;
+		r->window_waits += m->window_waits;
+		r->window_timeouts += m->window_timeouts;
+		r->poll_timeouts += m->poll_timeouts;
 		if (o->guarantee >= CPG_TYPE_AGREED && m->digest != sh->m[0].digest)
 			r->order_errors++;
 		if (m->failed && !r->note)

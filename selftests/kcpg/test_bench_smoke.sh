@@ -1,0 +1,86 @@
+#!/bin/bash
+# A seconds-long smoke of kcpg-bench (a benchmark, not a timed test: no
+# number is asserted, only that every point ran and every delivered message
+# checked out).  kcpg through libcpg-kshim, the same -lcpg binary switched to
+# our libcpg.so.4 by LD_LIBRARY_PATH, and corosync 3.1.7 started in private
+# namespaces (skipped, with the reason, when corosync cannot run here).
+cd "$(dirname "$0")" || exit 1
+. ./lib.sh
+bench=$KTOP/tools/kcpg-bench
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# ktest runs each case in a subshell (command substitution): exit ends the case.
+die() { kfail "$@"; exit 1; }
+
+# expect_points FILE N LIB: N JSON results, all ok, all from LIB.
+expect_points() {
+	local f=$1 n=$2 lib=$3 got
+	cat "$f"
+	got=$(grep -c '^{' "$f")
+	[ "$got" = "$n" ] || die "expected $n results, got $got"
+	! grep '^{' "$f" | grep -qv '"ok":true' || die "a point failed"
+	! grep '^{' "$f" | grep -v '"mode":"memcpy"\|"mode":"hash"' |
+		grep -qv "\"lib\":\"$lib\"" || die "a point did not run on $lib"
+	! grep -E '"(format|sequence|payload)_errors":[1-9]|"(lost|order_errors)":[1-9]' "$f" ||
+		die "delivery errors"
+}
+
+kshim_throughput() {
+	"$bench/kcpg-bench" -q -t 1 -S 1 -r 2 -s 64,65536 >"$out/a" || die "kcpg-bench failed"
+	expect_points "$out/a" 4 kcpg
+}
+
+kshim_latency() {
+	"$bench/kcpg-bench" -q -m latency -s 64 -n 50 --warmup 5 >"$out/b" &&
+		"$bench/kcpg-bench" -q -m pingpong -s 1k -n 50 --warmup 5 -p zcb >>"$out/b" ||
+		die "kcpg-bench latency failed"
+	expect_points "$out/b" 3 kcpg
+}
+
+# Several senders, every byte compared, the delivery order compared.
+kshim_full_verify() {
+	"$bench/kcpg-bench" -q -t 1 -S 2 -r 1 -s 1k,200k --full >"$out/c" ||
+		die "kcpg-bench --full failed"
+	expect_points "$out/c" 4 kcpg
+}
+
+# The binary linked with -lcpg (system headers), on our libcpg.so.4.
+same_binary_on_kcpg() {
+	LD_LIBRARY_PATH="$KTOP/ulib" "$bench/kcpg-bench-corosync" -q -t 1 -r 1 -s 1k \
+		>"$out/d" || die "kcpg-bench-corosync on libcpg-kshim failed"
+	expect_points "$out/d" 2 kcpg
+	grep -q '"lib_path":"[^"]*/ulib/libcpg.so.4"' "$out/d" || die "not our libcpg.so.4"
+}
+
+# The same binary on the system's libcpg and a private corosync.
+same_binary_on_corosync() {
+	env -u LD_LIBRARY_PATH COROSYNC_NS_LOG="$out/corosync.log" \
+		"$bench/corosync-ns.sh" "$bench/kcpg-bench-corosync" -q -t 1 -r 1 -s 1k \
+		>"$out/e"
+	rc=$?
+	expect_points "$out/e" 2 corosync
+	grep -q '"lib_path":"/[^"]*lib[^"]*/libcpg.so.4"' "$out/e" || die "not the system libcpg"
+	[ $rc = 0 ] || die "kcpg-bench-corosync on corosync: status $rc"
+}
+
+for b in kcpg-bench kcpg-bench-corosync corosync-ns.sh; do
+	[ -x "$bench/$b" ] || { echo "Bail out! $bench/$b is not built"; exit 1; }
+done
+echo "TAP version 13"
+echo "1..5"
+ktest kshim_throughput kshim_throughput
+ktest kshim_latency kshim_latency
+ktest kshim_full_verify kshim_full_verify
+ktest same_binary_on_kcpg same_binary_on_kcpg
+# corosync needs its daemon; when it cannot start here, say why and skip.
+if ! command -v corosync >/dev/null; then
+	kskip same_binary_on_corosync "corosync is not installed"
+elif ! env -u LD_LIBRARY_PATH COROSYNC_NS_LOG="$out/probe.log" \
+	"$bench/corosync-ns.sh" true; then
+	echo "# corosync did not start:"; sed 's/^/#   /' "$out/probe.log" | tail -n 5
+	kskip same_binary_on_corosync "corosync could not be started in a namespace"
+else
+	ktest same_binary_on_corosync same_binary_on_corosync
+fi
+kdone

@@ -144,17 +144,17 @@ static struct kp_lmember *kp_lmember_new(struct kp_node *n,
 
 	if (!lm)
 		return KP_NULL;
-	lm->join_req = kp_zalloc(n, sizeof(*lm->join_req));
-	lm->leave_req = kp_zalloc(n, sizeof(*lm->leave_req));
-	if (!lm->join_req || !lm->leave_req) {
-		kp_free(n, lm->join_req);
-		kp_free(n, lm->leave_req);
-		kp_free(n, lm);
-		return KP_NULL;
-	}
 	lm->group = grp;
 	lm->pid = pid;
 	lm->state = KP_LM_JOINING;
+	lm->join_req = kp_ctl_build(n, lm, KP_SQ_JOIN);
+	lm->leave_req = kp_ctl_build(n, lm, KP_SQ_LEAVE);
+	if (!lm->join_req || !lm->leave_req) {
+		kp_sreq_free(n, lm->join_req);
+		kp_sreq_free(n, lm->leave_req);
+		kp_free(n, lm);
+		return KP_NULL;
+	}
 	return lm;
 }
 
@@ -181,8 +181,8 @@ int kp_join(struct kp_node *n, struct kp_handle *h, const struct kp_name *g,
 	lm = kp_lmember_new(n, grp, h->pid);
 	if (!lm || kp_group_reserve(n, grp, 1)) {
 		if (lm) {
-			kp_free(n, lm->join_req);
-			kp_free(n, lm->leave_req);
+			kp_sreq_free(n, lm->join_req);
+			kp_sreq_free(n, lm->leave_req);
 			kp_free(n, lm);
 		}
 		kp_group_put(n, grp);

@@ -402,8 +402,8 @@ void kp_lmember_free(struct kp_node *n, struct kp_lmember *lm)
 		if (lm->expelling)
 			n->ops->expelled(n->ctx, h);
 	}
-	kp_free(n, lm->join_req);
-	kp_free(n, lm->leave_req);
+	kp_sreq_free(n, lm->join_req);
+	kp_sreq_free(n, lm->leave_req);
 	kp_free(n, lm);
 }
 
@@ -416,8 +416,8 @@ void kp_cpg_destroy(struct kp_node *n)
 			struct kp_lmember *lm = grp->local;
 
 			grp->local = lm->next;
-			kp_free(n, lm->join_req);
-			kp_free(n, lm->leave_req);
+			kp_sreq_free(n, lm->join_req);
+			kp_sreq_free(n, lm->leave_req);
 			kp_free(n, lm);
 		}
 		n->groups = grp->next;

@@ -49,8 +49,8 @@ struct kp_lmember {
 	kp_u8 leave_reason;		/* KP_REASON_LEAVE or _PROCDOWN */
 	kp_u8 leave_issued;		/* the leave has been sent or applied */
 	struct kp_lmember *next_expel;	/* in node->expel_list */
-	struct kp_sreq *join_req;	/* preallocated send requests */
-	struct kp_sreq *leave_req;
+	struct kp_sreq *join_req;	/* built at join time; the queue */
+	struct kp_sreq *leave_req;	/* owns them once they are queued */
 };
 
 /* A group: its ordered view (every member in the cluster) and its local
@@ -121,8 +121,7 @@ struct kp_sreq {
 	kp_u8 kind;			/* enum kp_sreq_kind */
 	kp_u8 safe;			/* the message is SAFE */
 	kp_u8 counted;			/* counts against max_backlog */
-	struct kp_lmember *lm;		/* JOIN and LEAVE */
-	struct kp_pkt *frags;		/* DATA, STATE: prebuilt fragments */
+	struct kp_pkt *frags;		/* its packets, built in advance */
 	struct kp_pkt *next_frag;	/* first fragment not yet sent */
 	kp_u32 n_frags;
 };
@@ -432,7 +431,6 @@ void kp_lmember_free(struct kp_node *n, struct kp_lmember *lm);
 /* kp_api.c */
 void kp_run_expels(struct kp_node *n);
 
-/* kp_send.c */
 /* Gathers bytes from a header followed by an iovec. */
 struct kp_gather {
 	const kp_u8 *hdr;
@@ -444,13 +442,21 @@ struct kp_gather {
 	kp_size off;
 };
 
+/* kp_pkt.c */
 struct kp_pkt *kp_pkt_new(struct kp_node *n, kp_u32 len);
 struct kp_pkt *kp_pkt_get(struct kp_pkt *p);
 void kp_pkt_put(struct kp_node *n, struct kp_pkt *p);
 kp_u32 kp_frag_cap(const struct kp_node *n);
 struct kp_sreq *kp_sreq_build(struct kp_node *n, kp_u8 kind, int safe,
 			      struct kp_gather *g, kp_u32 total);
+void kp_sreq_free(struct kp_node *n, struct kp_sreq *r);
+struct kp_sreq *kp_ctl_build(struct kp_node *n, const struct kp_lmember *lm,
+			     kp_u8 kind);
+void kp_ctl_set_reason(struct kp_sreq *r, kp_u8 reason);
+
+/* kp_send.c */
 void kp_sq_push_front(struct kp_node *n, struct kp_sreq *r);
+
 void kp_sq_drop_state(struct kp_node *n);
 struct kp_pkt *kp_sq_peek(struct kp_node *n);
 void kp_sq_advance(struct kp_node *n);

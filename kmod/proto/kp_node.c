@@ -269,7 +269,11 @@ void kp_timer_fired(struct kp_node *n, enum kp_timer which, kp_u64 now)
 	n->timer[which] = 0;
 	switch (which) {
 	case KP_TIMER_TOKEN:
-		if (n->state != KP_ST_GATHER && n->cur->ring.memb.n > 1) {
+		/* Lost: the token of our ring, or the commit token or first
+		 * token of the ring being formed (whatever our old ring was).
+		 */
+		if (n->state == KP_ST_COMMIT || n->state == KP_ST_RECOVERY ||
+		    (n->state == KP_ST_OPERATIONAL && n->ring.memb.n > 1)) {
 			n->stats.token_losses++;
 			kp_gather_enter(n);
 		}

@@ -138,7 +138,12 @@ static int kp_install(struct kp_node *n)
 	struct kp_rstate *old = n->old;
 	kp_u32 i;
 
-	/* 1. What remains of the old ring, in order, holes skipped. */
+	/*
+	 * 1. What remains of the old ring, in order.  Every member of our
+	 * transitional configuration holds the same messages now, so
+	 * skipping the ones none of us holds (and, per sender, everything
+	 * after its first such hole) leaves the same sequence at each of us.
+	 */
 	while (old->delivered < n->rec_high) {
 		kp_u64 s = old->delivered + 1;
 		const struct kp_pkt *p = kp_rs_get(old, s);

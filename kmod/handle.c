@@ -156,5 +156,4 @@ const struct file_operations kcpg_fops = {
 	.mmap = kcpg_mmap,
 	.unlocked_ioctl = kcpg_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };

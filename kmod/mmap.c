@@ -40,7 +40,7 @@ int kcpg_mmap(struct file *file, struct vm_area_struct *vma)
 	case KCPG_OFF_RING:
 		if (vma->vm_flags & VM_WRITE)
 			return -EPERM;
-		vma->vm_flags &= ~VM_MAYWRITE;
+		vm_flags_clear(vma, VM_MAYWRITE);
 		pages = h->ring.pages;
 		avail = h->ring.nr_pages;
 		break;
@@ -54,7 +54,7 @@ int kcpg_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!avail || nr != avail)
 		return -EINVAL;
 
-	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	for (i = 0; i < nr; i++) {
 		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
 				     pages[i]);

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "kcpg.h"
+#include "trace.h"
 
 static void *kcpg_kp_alloc(void *ctx, kp_size size)
 {
@@ -39,24 +40,36 @@ static struct kcpg_handle *to_handle(struct kp_handle *kph)
 static int kcpg_kp_deliver(void *ctx, struct kp_handle *kph,
 			   const struct kp_msg *m)
 {
-	return kcpg_ring_put_msg(to_handle(kph), m) ? KP_EAGAIN : 0;
+	struct kcpg_handle *h = to_handle(kph);
+
+	trace_kcpg_deliver(h->report_pid, m->nodeid, m->pid, m->guarantee,
+			   m->len);
+	return kcpg_ring_put_msg(h, m) ? KP_EAGAIN : 0;
 }
 
 static int kcpg_kp_confchg(void *ctx, struct kp_handle *kph,
 			   const struct kp_confchg *c)
 {
-	return kcpg_ring_put_confchg(to_handle(kph), c) ? KP_EAGAIN : 0;
+	struct kcpg_handle *h = to_handle(kph);
+
+	trace_kcpg_confchg(h->report_pid, c->n_members, c->n_left, c->n_joined);
+	return kcpg_ring_put_confchg(h, c) ? KP_EAGAIN : 0;
 }
 
 static int kcpg_kp_totem(void *ctx, struct kp_handle *kph,
 			 const struct kp_totem_conf *t)
 {
+	trace_kcpg_totem_confchg(t->ring_id.rep, t->ring_id.seq, t->n_nodes);
 	return kcpg_ring_put_totem(to_handle(kph), t) ? KP_EAGAIN : 0;
 }
 
 static void kcpg_kp_expelled(void *ctx, struct kp_handle *kph)
 {
-	kcpg_ring_put_expelled(to_handle(kph));
+	struct kcpg_handle *h = to_handle(kph);
+
+	trace_kcpg_expel(h->report_pid);
+	atomic64_inc(&h->kn->expelled);
+	kcpg_ring_put_expelled(h);
 }
 
 const struct kp_ops kcpg_kp_ops = {

@@ -59,8 +59,13 @@ enum kcpg_drop {
 	KCPG_DROP_QUEUE_FULL,
 	KCPG_DROP_NOT_UP,
 	KCPG_DROP_SEND_ERROR,
+	KCPG_DROP_MALFORMED,		/* the core refused a datagram */
+	KCPG_DROP_RING_FULL,		/* a handle's ring and backlog */
+	KCPG_DROP_BAD_CONSUMER,		/* a lying consumer index */
 	KCPG_DROP_NR
 };
+
+extern const char *const kcpg_drop_names[KCPG_DROP_NR];
 
 /*
  * One kcpg instance per network namespace: a node of the cluster.
@@ -99,6 +104,7 @@ struct kcpg_net {
 	u64 deadline[KP_TIMER_NR];	/* under @lock; 0: not armed */
 	unsigned long fired;		/* bit per timer, atomic bitops */
 	atomic64_t drops[KCPG_DROP_NR];
+	atomic64_t expelled;
 };
 
 /* A receive ring: a control page (user RW) and data pages (user RO). */

@@ -25,6 +25,7 @@
 #include <linux/sched/signal.h>
 
 #include "kcpg.h"
+#include "trace.h"
 
 struct kcpg_backlog {
 	struct list_head node;
@@ -104,6 +105,12 @@ void kcpg_ring_break(struct kcpg_handle *h)
 	r->dead = true;
 	ring_set_flag(r, KCPG_CTRL_DEAD, true);
 	wake_up_interruptible_poll(&h->wq, EPOLLIN | EPOLLERR);
+}
+
+static void ring_drop(struct kcpg_handle *h, enum kcpg_drop why, u32 len)
+{
+	atomic64_inc(&h->kn->drops[why]);
+	trace_kcpg_drop(kcpg_drop_names[why], h->kn->nodeid, len);
 }
 
 /* Reads and validates the consumer index; false if user space lied. */
@@ -213,6 +220,7 @@ static int ring_put(struct kcpg_handle *h, const struct rec_src *s, bool force)
 	if (r->dead && !force)
 		return -EPIPE;
 	if (!ring_update_cons(r)) {
+		ring_drop(h, KCPG_DROP_BAD_CONSUMER, len);
 		kcpg_ring_break(h);
 		return -EIO;
 	}
@@ -226,13 +234,15 @@ static int ring_put(struct kcpg_handle *h, const struct rec_src *s, bool force)
 		}
 	}
 
-	if (!force && r->backlog_bytes + len > kcpg_limits.max_backlog)
+	if ((!force && r->backlog_bytes + len > kcpg_limits.max_backlog) ||
+	    kcpg_charge(h, len, force)) {
+		ring_drop(h, KCPG_DROP_RING_FULL, len);
 		return -ENOBUFS;
-	if (kcpg_charge(h, len, force))
-		return -ENOBUFS;
+	}
 	b = kmalloc(sizeof(*b) + len, GFP_KERNEL_ACCOUNT);
 	if (!b) {
 		kcpg_uncharge(h, len);
+		ring_drop(h, KCPG_DROP_RING_FULL, len);
 		return -ENOBUFS;
 	}
 	b->len = len;
@@ -331,6 +341,7 @@ int kcpg_ring_kick(struct kcpg_handle *h)
 	struct kcpg_ring *r = &h->ring;
 
 	if (!ring_update_cons(r)) {
+		ring_drop(h, KCPG_DROP_BAD_CONSUMER, 0);
 		kcpg_ring_break(h);
 		return -EIO;
 	}

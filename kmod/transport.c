@@ -27,10 +27,18 @@
 #include <net/udp_tunnel.h>
 
 #include "kcpg.h"
+#include "trace.h"
 
 #define KCPG_PEER_RXQ_MAX	1024	/* datagrams queued per peer */
 #define KCPG_WORK_BUDGET	256	/* datagrams per worker run */
 #define KCPG_MAX_DGRAM		65536
+
+static void kcpg_drop(struct kcpg_net *kn, enum kcpg_drop why, u32 nodeid,
+		      u32 len)
+{
+	atomic64_inc(&kn->drops[why]);
+	trace_kcpg_drop(kcpg_drop_names[why], nodeid, len);
+}
 
 static bool sa_match(const struct sockaddr_storage *a, struct sk_buff *skb)
 {
@@ -64,7 +72,7 @@ static int kcpg_udp_rcv(struct sock *sk, struct sk_buff *skb)
 			continue;
 		if (skb_queue_len(&p->rxq) >= KCPG_PEER_RXQ_MAX) {
 			atomic64_inc(&p->drop);
-			atomic64_inc(&kn->drops[KCPG_DROP_QUEUE_FULL]);
+			kcpg_drop(kn, KCPG_DROP_QUEUE_FULL, p->nodeid, skb->len);
 			goto drop;
 		}
 		atomic64_inc(&p->rx);
@@ -72,7 +80,7 @@ static int kcpg_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		queue_work(system_unbound_wq, &kn->work);
 		return 0;
 	}
-	atomic64_inc(&kn->drops[KCPG_DROP_UNKNOWN_PEER]);
+	kcpg_drop(kn, KCPG_DROP_UNKNOWN_PEER, 0, skb->len);
 drop:
 	kfree_skb(skb);
 	return 0;
@@ -92,7 +100,10 @@ static void kcpg_rx_one(struct kcpg_net *kn, struct kcpg_peer *p,
 		return;
 	}
 	kfree_skb(skb);
-	kp_receive(kn->node, p->nodeid, kn->rxbuf, len, kcpg_now());
+	if (kp_receive(kn->node, p->nodeid, kn->rxbuf, len, kcpg_now())) {
+		atomic64_inc(&p->drop);
+		kcpg_drop(kn, KCPG_DROP_MALFORMED, p->nodeid, len);
+	}
 }
 
 void kcpg_net_work(struct work_struct *work)
@@ -149,7 +160,7 @@ static void kcpg_send_to(struct kcpg_net *kn, struct kcpg_peer *p,
 
 	ret = kernel_sendmsg(kn->sock, &msg, &iov, 1, len);
 	if (ret < 0)
-		atomic64_inc(&kn->drops[KCPG_DROP_SEND_ERROR]);
+		kcpg_drop(kn, KCPG_DROP_SEND_ERROR, p->nodeid, len);
 	else
 		atomic64_inc(&p->tx);
 }
@@ -161,7 +172,7 @@ void kcpg_transport_send(struct kcpg_net *kn, u32 dest, const void *pkt,
 	struct kcpg_peer *p;
 
 	if (!kn->sock) {
-		atomic64_inc(&kn->drops[KCPG_DROP_NOT_UP]);
+		kcpg_drop(kn, KCPG_DROP_NOT_UP, dest, len);
 		return;
 	}
 	list_for_each_entry(p, &kn->peers, node)

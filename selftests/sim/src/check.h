@@ -48,17 +48,15 @@ struct check_result {
  * Derived per-record facts every check needs: which configuration (view) a
  * record belongs to, and a cluster-wide identity for each confchg event.
  *
- * A confchg's identity is (group, members after it, who left and why, how
- * many identical ones this process saw before).  Two processes that got
- * "the same" confchg compute the same identity: a process gets every
- * confchg that lists it as a member afterwards, and its own leaves, so it
- * has seen every earlier identical one too.  (Not the joined list: at a
- * merge each side sees the other side join.  Not the ring: a node with no
- * process in a view gets no totem confchg and the simulator learns of its
- * new ring only after the call; and two partitions never produce the same
- * members-after list.)  @ring, the ring a confchg belongs to, only labels
- * reports: the NODEDOWN/NODEUP confchgs of a change belong to the new ring
- * (see attribute_rings()).
+ * A confchg's identity is (group, members after it, who left and why, the
+ * ring it belongs to, how many identical ones this process saw before in
+ * that ring).  Two processes that got "the same" confchg compute the same
+ * identity: in one ring, a process gets every confchg that lists it as a
+ * member afterwards, and its own leaves, so it has seen every earlier
+ * identical one too.  (Not the joined list: at a merge each side sees the
+ * other side join.)  The ring: the node's ring for an ordinary join or
+ * leave, the new ring for the NODEDOWN/NODEUP confchgs of a change (see
+ * attribute_rings()).
  */
 struct rec_aux {
 	uint64_t evid;		/* CONFCHG: identity, else 0 */
@@ -66,6 +64,7 @@ struct rec_aux {
 				 * delivered in (see config_tag()) */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
 	uint32_t ring;		/* CONFCHG: ring it belongs to (index) */
+	uint32_t alt_ring;	/* CONFCHG: or this one (see analysis_build()) */
 	uint8_t member;		/* process was a member of a group at this rec */
 	uint8_t valid;		/* DELIVER: identified and intact */
 };

@@ -218,6 +218,7 @@ static void attribute_rings(struct analysis *a)
 	for (inc = 0; inc < l->inclogs.n; inc++) {
 		const struct inc_log *il = &l->inclogs.v[inc];
 		uint32_t pending = NO_IDX, k;
+		uint64_t totem_call = 0;
 
 		for (k = il->stream.n; k >= 1; k--) {
 			const struct stream_ent *se = &il->stream.v[k - 1];
@@ -227,13 +228,23 @@ static void attribute_rings(struct analysis *a)
 			switch (r->kind) {
 			case REC_TOTEM:
 				pending = r->ref;
+				totem_call = r->call;
 				break;
 			case REC_DELIVER:
 				pending = NO_IDX;
 				break;
 			case REC_CONFCHG:
-				if (!conf_node_event(rec_conf(l, r)))
+				x->alt_ring = NO_IDX;
+				if (!conf_node_event(rec_conf(l, r))) {
 					pending = NO_IDX;
+					/* The node moved to a new ring in this call,
+					 * and no totem confchg says where: before or
+					 * after this confchg?  See analysis_build().
+					 */
+					if (r->call != totem_call)
+						x->alt_ring = ring_change_in_call(l, inc, r->call,
+										  r->spos);
+				}
 				x->ring = pending != NO_IDX ? pending : r->ring;
 				break;
 			}
@@ -290,6 +301,41 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 		a->aux[p] = xcalloc(l->procs.v[p].recs.n, sizeof(struct rec_aux));
 	attribute_rings(a);
 
+	/*
+	 * A confchg the node delivered in the call in which (only the poll
+	 * after the call tells) it moved to a new ring may belong to either;
+	 * take the one in which some other member got it unambiguously.
+	 */
+	{
+		struct hmap known;
+
+		hmap_init(&known);
+		for (p = 0; p < l->procs.n; p++) {
+			const struct proc_info *pi = &l->procs.v[p];
+			uint32_t i;
+
+			for (i = 0; i < pi->recs.n; i++)
+				if (pi->recs.v[i].kind == REC_CONFCHG &&
+				    a->aux[p][i].alt_ring == NO_IDX)
+					hmap_put(&known, key2(content_hash(rec_conf(l, &pi->recs.v[i])),
+							      ring_key(l, a->aux[p][i].ring)), 0, NULL);
+		}
+		for (p = 0; p < l->procs.n; p++) {
+			const struct proc_info *pi = &l->procs.v[p];
+			uint32_t i;
+
+			for (i = 0; i < pi->recs.n; i++) {
+				struct rec_aux *x = &a->aux[p][i];
+
+				if (pi->recs.v[i].kind == REC_CONFCHG && x->alt_ring != NO_IDX &&
+				    hmap_get(&known, key2(content_hash(rec_conf(l, &pi->recs.v[i])),
+							  ring_key(l, x->alt_ring))))
+					x->ring = x->alt_ring;
+			}
+		}
+		hmap_free(&known);
+	}
+
 	for (p = 0; p < l->procs.n; p++) {
 		const struct proc_info *pi = &l->procs.v[p];
 		struct hmap seen;
@@ -304,7 +350,7 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			if (r->kind == REC_CONFCHG) {
 				const struct conf_info *c = rec_conf(l, r);
 				const struct ring_info *ring = &l->rings.v[x->ring];
-				uint64_t key = content_hash(c);
+				uint64_t key = hcombine(content_hash(c), ring_key(l, x->ring));
 				uint64_t *cnt = hmap_put(&seen, nonzero(key), 0, NULL);
 
 				x->evid = nonzero(hcombine(key, (*cnt)++));

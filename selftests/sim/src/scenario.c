@@ -137,12 +137,13 @@ void scenario_plan(struct sim *s)
 			(uint32_t)rng_range(&s->rng_scn, 1, 4);
 	}
 
+	/* Two nodes have fewer ways to change: give them an episode more. */
 	episodes = s->o->episodes ? s->o->episodes :
-		   (uint32_t)rng_range(&s->rng_scn, 2, 3);
+		   (uint32_t)rng_range(&s->rng_scn, 2, 3) + (s->n_nodes == 2);
 	t = 1000000;
 	for (e = 0; e < episodes; e++) {
 		uint64_t len = rng_range(&s->rng_scn, 2 * T, 6 * T) + 100000000ULL;
-		uint64_t end = t + len, crashed = 0;
+		uint64_t end = t + len, crashed = 0, leaving = 0;
 		struct action *a = act(sc, t, A_NET);
 		struct action *w;
 		uint32_t k;
@@ -178,6 +179,7 @@ void scenario_plan(struct sim *s)
 				left_once = 1;
 				k = (uint32_t)pick_node(s, clique);
 				clique &= ~(1ULL << k);
+				leaving = 1ULL << k;
 				/* After this episode's joins, so links are there. */
 				a = act(sc, t + len / 2 + rng_below(&s->rng_scn, len / 4),
 					A_PEER_LEAVE);
@@ -196,8 +198,13 @@ void scenario_plan(struct sim *s)
 			uint64_t c0 = t + rng_below(&s->rng_scn, len / 2);
 			uint64_t c1 = c0 + rng_range(&s->rng_scn, T / 4, 3 * T);
 
+			/* Not the node leaving the configuration: its leave
+			 * would then change nothing.
+			 */
 			a = act(sc, c0, A_CRASH);
-			a->node = (uint32_t)pick_node(s, all);
+			a->node = (uint32_t)pick_node(s, all & ~leaving);
+			if (!a->node)
+				a->node = (uint32_t)pick_node(s, all);
 			crashed = 1ULL << a->node;
 			a = act(sc, c1 < end ? c1 : end, A_RESTART);
 			a->node = (uint32_t)pick_node(s, crashed);
@@ -207,7 +214,7 @@ void scenario_plan(struct sim *s)
 			uint64_t q1 = q0 + rng_range(&s->rng_scn, T / 10, 3 * T);
 
 			a = act(sc, q0, A_PAUSE);
-			a->node = (uint32_t)pick_node(s, all & ~crashed);
+			a->node = (uint32_t)pick_node(s, all & ~crashed & ~leaving);
 			if (!a->node)
 				a->node = 1;
 			k = a->node;

@@ -319,6 +319,12 @@ static int kcpg_nl_stats(struct sk_buff *skb, struct genl_info *info)
 	v[KCPG_STAT_DROP_NOT_UP] = atomic64_read(&kn->drops[KCPG_DROP_NOT_UP]);
 	v[KCPG_STAT_SEND_ERRORS] =
 		atomic64_read(&kn->drops[KCPG_DROP_SEND_ERROR]);
+	v[KCPG_STAT_DROP_MALFORMED] =
+		atomic64_read(&kn->drops[KCPG_DROP_MALFORMED]);
+	v[KCPG_STAT_DROP_RING_FULL] =
+		atomic64_read(&kn->drops[KCPG_DROP_RING_FULL]);
+	v[KCPG_STAT_DROP_BAD_CONSUMER] =
+		atomic64_read(&kn->drops[KCPG_DROP_BAD_CONSUMER]);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

@@ -332,6 +332,9 @@ enum kcpg_stat {
 	KCPG_STAT_RETAINED_BYTES,
 	KCPG_STAT_SEND_ERRORS,
 	KCPG_STAT_PAD,
+	KCPG_STAT_DROP_MALFORMED,	/* datagrams the core refused */
+	KCPG_STAT_DROP_RING_FULL,	/* events refused by a full ring */
+	KCPG_STAT_DROP_BAD_CONSUMER,	/* lying consumer indexes */
 	__KCPG_STAT_MAX,
 };
 

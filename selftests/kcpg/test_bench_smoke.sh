@@ -7,10 +7,11 @@
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 bench=$KTOP/tools/kcpg-bench
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-# ktest runs each case in a subshell (command substitution): exit ends the case.
+# ktest runs each case in a subshell (command substitution): exit ends the
+# case.  (Not "out": ktest has a local of that name, which callees would see.)
 die() { kfail "$@"; exit 1; }
 
 # expect_points FILE N LIB: N JSON results, all ok, all from LIB.
@@ -27,41 +28,41 @@ expect_points() {
 }
 
 kshim_throughput() {
-	"$bench/kcpg-bench" -q -t 1 -S 1 -r 2 -s 64,65536 >"$out/a" || die "kcpg-bench failed"
-	expect_points "$out/a" 4 kcpg
+	"$bench/kcpg-bench" -q -t 1 -S 1 -r 2 -s 64,65536 >"$work/a" || die "kcpg-bench failed"
+	expect_points "$work/a" 4 kcpg
 }
 
 kshim_latency() {
-	"$bench/kcpg-bench" -q -m latency -s 64 -n 50 --warmup 5 >"$out/b" &&
-		"$bench/kcpg-bench" -q -m pingpong -s 1k -n 50 --warmup 5 -p zcb >>"$out/b" ||
+	"$bench/kcpg-bench" -q -m latency -s 64 -n 50 --warmup 5 >"$work/b" &&
+		"$bench/kcpg-bench" -q -m pingpong -s 1k -n 50 --warmup 5 -p zcb >>"$work/b" ||
 		die "kcpg-bench latency failed"
-	expect_points "$out/b" 3 kcpg
+	expect_points "$work/b" 3 kcpg
 }
 
 # Several senders, every byte compared, the delivery order compared.
 kshim_full_verify() {
-	"$bench/kcpg-bench" -q -t 1 -S 2 -r 1 -s 1k,200k --full >"$out/c" ||
+	"$bench/kcpg-bench" -q -t 1 -S 2 -r 1 -s 1k,200k --full >"$work/c" ||
 		die "kcpg-bench --full failed"
-	expect_points "$out/c" 4 kcpg
+	expect_points "$work/c" 4 kcpg
 }
 
 # The binary linked with -lcpg (system headers), on our libcpg.so.4.
 same_binary_on_kcpg() {
 	LD_LIBRARY_PATH="$KTOP/ulib" "$bench/kcpg-bench-corosync" -q -t 1 -r 1 -s 1k \
-		>"$out/d" || die "kcpg-bench-corosync on libcpg-kshim failed"
-	expect_points "$out/d" 2 kcpg
-	grep -q '"lib_path":"[^"]*/ulib/libcpg.so.4"' "$out/d" || die "not our libcpg.so.4"
+		>"$work/d" || die "kcpg-bench-corosync on libcpg-kshim failed"
+	expect_points "$work/d" 2 kcpg
+	grep -q '"lib_path":"[^"]*/ulib/libcpg.so.4"' "$work/d" || die "not our libcpg.so.4"
 }
 
 # The same binary on the system's libcpg and a private corosync.
 same_binary_on_corosync() {
-	env -u LD_LIBRARY_PATH COROSYNC_NS_LOG="$out/corosync.log" \
+	env -u LD_LIBRARY_PATH COROSYNC_NS_LOG="$work/corosync.log" \
 		"$bench/corosync-ns.sh" "$bench/kcpg-bench-corosync" -q -t 1 -r 1 -s 1k \
-		>"$out/e"
-	rc=$?
-	expect_points "$out/e" 2 corosync
-	grep -q '"lib_path":"/[^"]*lib[^"]*/libcpg.so.4"' "$out/e" || die "not the system libcpg"
-	[ $rc = 0 ] || die "kcpg-bench-corosync on corosync: status $rc"
+		>"$work/e"
+	status=$?
+	expect_points "$work/e" 2 corosync
+	grep -q '"lib_path":"/[^"]*lib[^"]*/libcpg.so.4"' "$work/e" || die "not the system libcpg"
+	[ $status = 0 ] || die "kcpg-bench-corosync on corosync: status $status"
 }
 
 for b in kcpg-bench kcpg-bench-corosync corosync-ns.sh; do
@@ -76,9 +77,9 @@ ktest same_binary_on_kcpg same_binary_on_kcpg
 # corosync needs its daemon; when it cannot start here, say why and skip.
 if ! command -v corosync >/dev/null; then
 	kskip same_binary_on_corosync "corosync is not installed"
-elif ! env -u LD_LIBRARY_PATH COROSYNC_NS_LOG="$out/probe.log" \
+elif ! env -u LD_LIBRARY_PATH COROSYNC_NS_LOG="$work/probe.log" \
 	"$bench/corosync-ns.sh" true; then
-	echo "# corosync did not start:"; sed 's/^/#   /' "$out/probe.log" | tail -n 5
+	echo "# corosync did not start:"; sed 's/^/#   /' "$work/probe.log" | tail -n 5
 	kskip same_binary_on_corosync "corosync could not be started in a namespace"
 else
 	ktest same_binary_on_corosync same_binary_on_corosync

@@ -290,6 +290,15 @@ def plot(res, png):
     return None
 
 
+def analysis(template):
+    """The hand-written reading of the last profiles, kept beside the template."""
+    path = os.path.join(os.path.dirname(template), "benchmarks-analysis.md")
+    if not os.path.exists(path):
+        return "(not written for this run)"
+    with open(path) as f:
+        return f.read().strip()
+
+
 def main():
     if len(sys.argv) != 6:
         sys.exit(__doc__)
@@ -315,6 +324,7 @@ def main():
         "EXTRA": extra_table(res),
         "RAW": raw_table(res),
         "TARGETS": target_lines(res),
+        "ANALYSIS": analysis(template),
         "PLOT": ("![throughput vs message size](benchmarks.png)" if not plot_error
                  else "(no plot: %s)" % plot_error),
     }

@@ -59,23 +59,31 @@ static bool nla_to_sa(struct nlattr *a, u16 port, struct sockaddr_storage *sa)
 	return false;
 }
 
-static int sa_put(struct sk_buff *skb, const struct sockaddr_storage *sa)
+static int addr_put(struct sk_buff *skb, const struct sockaddr_storage *sa)
 {
 	if (sa->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s = (const void *)sa;
 
 		return nla_put(skb, KCPG_A_ADDR, sizeof(s->sin6_addr),
-			       &s->sin6_addr) ?:
-		       nla_put_u16(skb, KCPG_A_PORT, ntohs(s->sin6_port));
+			       &s->sin6_addr);
 	}
 	if (sa->ss_family == AF_INET) {
 		const struct sockaddr_in *s = (const void *)sa;
 
 		return nla_put(skb, KCPG_A_ADDR, sizeof(s->sin_addr),
-			       &s->sin_addr) ?:
-		       nla_put_u16(skb, KCPG_A_PORT, ntohs(s->sin_port));
+			       &s->sin_addr);
 	}
 	return 0;
+}
+
+/* Address and port of a peer. */
+static int sa_put(struct sk_buff *skb, const struct sockaddr_storage *sa)
+{
+	__be16 port = sa->ss_family == AF_INET6 ?
+		((const struct sockaddr_in6 *)sa)->sin6_port :
+		((const struct sockaddr_in *)sa)->sin_port;
+
+	return addr_put(skb, sa) ?: nla_put_u16(skb, KCPG_A_PORT, ntohs(port));
 }
 
 static int kcpg_nl_node_set(struct sk_buff *skb, struct genl_info *info)
@@ -273,8 +281,8 @@ static int kcpg_nl_status(struct sk_buff *skb, struct genl_info *info)
 	      nla_put_u32(msg, KCPG_A_MTU, kn->cfg.mtu) ||
 	      nla_put_u32(msg, KCPG_A_TOKEN_MS,
 			  div_u64(kn->cfg.token_timeout, NSEC_PER_MSEC)) ||
-	      (kn->local_set && sa_put(msg, &kn->local)) ||
-	      (!kn->local_set && nla_put_u16(msg, KCPG_A_PORT, kn->port)) ||
+	      (kn->local_set && addr_put(msg, &kn->local)) ||
+	      nla_put_u16(msg, KCPG_A_PORT, kn->port) ||
 	      put_ring(msg, kn);
 	mutex_unlock(&kn->lock);
 	if (ret)

@@ -266,6 +266,7 @@ struct kcpg_copy_stats {
 #define KCPG_GENL_VERSION	1
 #define KCPG_GENL_MCGRP		"events"	/* membership changes */
 #define KCPG_DEFAULT_PORT	5420
+#define KCPG_KEY_LEN		32	/* bytes of cluster key */
 
 enum kcpg_cmd {
 	KCPG_CMD_UNSPEC,
@@ -279,6 +280,7 @@ enum kcpg_cmd {
 	KCPG_CMD_GROUP_GET,	/* dump: GROUP + MEMBER nests per message */
 	KCPG_CMD_STATS_GET,	/* reply: STATS nest */
 	KCPG_CMD_EVENT,		/* multicast: RING_* + MEMBERS after a change */
+	KCPG_CMD_KEY_SET,	/* KEY [ENCRYPT]; without KEY: no key (down only) */
 	__KCPG_CMD_MAX,
 };
 
@@ -308,6 +310,8 @@ enum kcpg_attr {
 	KCPG_A_PEER_RX,		/* u64 datagrams received from it */
 	KCPG_A_PEER_DROP,	/* u64 datagrams from it dropped */
 	KCPG_A_PAD,
+	KCPG_A_KEY,		/* binary, KCPG_KEY_LEN: the cluster key (never dumped) */
+	KCPG_A_ENCRYPT,		/* u8: 1 encrypts payloads, 0 authenticates only */
 	__KCPG_A_MAX,
 };
 
@@ -335,6 +339,8 @@ enum kcpg_stat {
 	KCPG_STAT_DROP_MALFORMED,	/* datagrams the core refused */
 	KCPG_STAT_DROP_RING_FULL,	/* events refused by a full ring */
 	KCPG_STAT_DROP_BAD_CONSUMER,	/* lying consumer indexes */
+	KCPG_STAT_DROP_BAD_TAG,		/* failed authentication or format */
+	KCPG_STAT_DROP_REPLAY,		/* seen counter or an older epoch */
 	__KCPG_STAT_MAX,
 };
 

@@ -22,7 +22,7 @@ SUBDIRS := ulib tools selftests/kcpg
 
 .PHONY: all deps module modules ulib tools selftests check check-host check-vm \
 	check-debug demo sparse checkpatch install modules_install clean sim-long \
-	fuzz-smoke bench
+	fuzz-smoke bench dkms-install deb install-man
 
 all: deps module ulib tools selftests
 
@@ -71,10 +71,47 @@ tools/kcpg-demo: tools/kcpg-demo.c ulib
 		-Lulib -lcpg-kshim -Wl,-rpath,'$$ORIGIN/../ulib'
 
 
-install: all
+install: all install-man
 	@for d in $(SUBDIRS); do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) || exit 1; fi; \
 	done
+
+# Manual pages (man/): section 3 for libcpg-kshim, kcpg(7), kcpg.conf(5).
+MANDIR ?= $(PREFIX)/share/man
+install-man:
+	@for s in 3 5 7; do \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 man/*.$$s $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+
+# The module's sources under $(DESTDIR)/usr/src/kcpg-VERSION for DKMS; on
+# the live system (no DESTDIR) DKMS then builds and installs the module for
+# the running kernel, and rebuilds it for every kernel installed later.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC = $(DESTDIR)/usr/src/kcpg-$(DKMS_VERSION)
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod/proto $(DKMS_SRC)/include/uapi/linux
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) $(DKMS_SRC)/kmod/
+	install -m 0644 $(wildcard kmod/proto/*.[ch]) $(DKMS_SRC)/kmod/proto/
+	install -m 0644 include/uapi/linux/kcpg.h $(DKMS_SRC)/include/uapi/linux/
+	@if [ -z "$(DESTDIR)" ]; then \
+		set -x; \
+		dkms remove kcpg/$(DKMS_VERSION) --all >/dev/null 2>&1 || true; \
+		dkms add kcpg/$(DKMS_VERSION) && dkms install kcpg/$(DKMS_VERSION); \
+	fi
+
+# Debian packages (debian/), built from a copy of this tree's sources so its
+# own build outputs stay as they are; the .debs land in build/deb/.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src/kcpg-$(DKMS_VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | \
+		tar -xf - -C build/deb/src/kcpg-$(DKMS_VERSION)
+	cd build/deb/src/kcpg-$(DKMS_VERSION) && dpkg-buildpackage -us -uc -b
+	mv build/deb/src/*.deb build/deb/
 
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install

@@ -92,6 +92,7 @@ static void __net_exit kcpg_net_exit_one(struct net *net)
 	kcpg_timers_cancel_all(kn);
 	cancel_work_sync(&kn->work);
 	kcpg_peers_free(kn);
+	kcpg_crypto_free(kn);
 	kp_node_destroy(kn->node);
 	kn->node = NULL;
 	mutex_destroy(&kn->lock);

@@ -279,6 +279,8 @@ static int ioc_membership(struct kcpg_handle *h, void __user *u,
 	ret = copy_in(&m, sizeof(m), u, cmd);
 	if (ret)
 		return ret;
+	if (m.reserved)
+		return -EINVAL;
 	ret = name_ok(&m.group);
 	if (ret)
 		return ret;
@@ -354,7 +356,7 @@ static int ioc_iterate(struct kcpg_handle *h, void __user *u, unsigned int cmd)
 	ret = copy_in(&it, sizeof(it), u, cmd);
 	if (ret)
 		return ret;
-	if (it.reserved)
+	if (it.reserved || it.reserved2)
 		return -EINVAL;
 	switch (it.type) {
 	case KCPG_ITER_NAME_ONLY:

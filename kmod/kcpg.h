@@ -46,6 +46,7 @@ struct kcpg_peer {
 	struct sockaddr_storage addr;
 	struct sk_buff_head rxq;	/* own lock; softirq -> worker */
 	atomic64_t tx, rx, drop;
+	struct kcpg_session *rx_session; /* under kcpg_net.lock */
 };
 
 struct kcpg_timer {
@@ -62,6 +63,8 @@ enum kcpg_drop {
 	KCPG_DROP_MALFORMED,		/* the core refused a datagram */
 	KCPG_DROP_RING_FULL,		/* a handle's ring and backlog */
 	KCPG_DROP_BAD_CONSUMER,		/* a lying consumer index */
+	KCPG_DROP_BAD_TAG,		/* authentication failed */
+	KCPG_DROP_REPLAY,		/* seen counter or older epoch */
 	KCPG_DROP_NR
 };
 
@@ -95,6 +98,9 @@ struct kcpg_net {
 	struct list_head peers;		/* struct kcpg_peer, RCU for readers */
 	struct socket *sock;		/* while up */
 	void *rxbuf;			/* one datagram, for the core */
+	void *txbuf;			/* one sealed datagram */
+	struct kcpg_keys *keys;		/* cluster key, NULL: none */
+	u64 epoch;			/* of the current up, for keys */
 	u64 last_ring_seq;		/* last ring reported as an event */
 	u32 last_ring_rep;
 
@@ -179,6 +185,20 @@ void kcpg_peers_free(struct kcpg_net *kn);
 void kcpg_transport_send(struct kcpg_net *kn, u32 dest, const void *pkt,
 			 size_t len);
 void kcpg_net_work(struct work_struct *work);
+
+/* crypto.c */
+struct kcpg_keys;
+struct kcpg_session;
+int kcpg_crypto_set_key(struct kcpg_net *kn, const u8 *key, bool encrypt);
+void kcpg_crypto_free(struct kcpg_net *kn);
+void kcpg_crypto_peer_reset(struct kcpg_peer *p);
+int kcpg_crypto_up(struct kcpg_net *kn);
+bool kcpg_crypto_keyed(struct kcpg_net *kn);
+size_t kcpg_crypto_header_len(void);
+size_t kcpg_crypto_overhead(void);
+int kcpg_crypto_seal(struct kcpg_net *kn, u8 *buf, size_t len);
+int kcpg_crypto_open(struct kcpg_net *kn, struct kcpg_peer *p, u8 *buf,
+		     size_t len, u8 **payload);
 
 /* timers.c */
 void kcpg_timers_init(struct kcpg_net *kn);

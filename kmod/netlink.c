@@ -29,6 +29,8 @@ static const struct nla_policy kcpg_policy[KCPG_A_MAX + 1] = {
 	[KCPG_A_JOIN_MS] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
 	[KCPG_A_CONSENSUS_MS] = NLA_POLICY_RANGE(NLA_U32, 10, 30000),
 	[KCPG_A_HOLD_MS] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
+	[KCPG_A_KEY] = NLA_POLICY_EXACT_LEN(KCPG_KEY_LEN),
+	[KCPG_A_ENCRYPT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static struct kcpg_net *info_kn(struct genl_info *info)
@@ -237,6 +239,33 @@ static int kcpg_nl_down(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The cluster key.  The attribute is wiped once copied: the request skb is
+ * freed without clearing.
+ */
+static int kcpg_nl_key_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcpg_net *kn = info_kn(info);
+	struct nlattr *key = info->attrs[KCPG_A_KEY];
+	bool encrypt = false;
+	int ret;
+
+	if (info->attrs[KCPG_A_ENCRYPT])
+		encrypt = nla_get_u8(info->attrs[KCPG_A_ENCRYPT]);
+	mutex_lock(&kn->lock);
+	if (kn->up) {
+		NL_SET_ERR_MSG(info->extack, "node is up: bring it down first");
+		ret = -EBUSY;
+	} else {
+		ret = kcpg_crypto_set_key(kn, key ? nla_data(key) : NULL,
+					  encrypt);
+	}
+	mutex_unlock(&kn->lock);
+	if (key)
+		memzero_explicit(nla_data(key), nla_len(key));
+	return ret;
+}
+
 /* Ring id and members; under kn->lock. */
 static int put_ring(struct sk_buff *skb, struct kcpg_net *kn)
 {
@@ -277,7 +306,7 @@ static int kcpg_nl_status(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&kn->lock);
 	ret = nla_put_u32(msg, KCPG_A_NODEID, kn->nodeid) ||
 	      nla_put_u8(msg, KCPG_A_STATE, kn->up) ||
-	      nla_put_u8(msg, KCPG_A_KEYED, 0) ||
+	      nla_put_u8(msg, KCPG_A_KEYED, kcpg_crypto_keyed(kn)) ||
 	      nla_put_u32(msg, KCPG_A_MTU, kn->cfg.mtu) ||
 	      nla_put_u32(msg, KCPG_A_TOKEN_MS,
 			  div_u64(kn->cfg.token_timeout, NSEC_PER_MSEC)) ||
@@ -333,6 +362,8 @@ static int kcpg_nl_stats(struct sk_buff *skb, struct genl_info *info)
 		atomic64_read(&kn->drops[KCPG_DROP_RING_FULL]);
 	v[KCPG_STAT_DROP_BAD_CONSUMER] =
 		atomic64_read(&kn->drops[KCPG_DROP_BAD_CONSUMER]);
+	v[KCPG_STAT_DROP_BAD_TAG] = atomic64_read(&kn->drops[KCPG_DROP_BAD_TAG]);
+	v[KCPG_STAT_DROP_REPLAY] = atomic64_read(&kn->drops[KCPG_DROP_REPLAY]);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -489,6 +520,10 @@ static const struct genl_small_ops kcpg_genl_ops[] = {
 	}, {
 		.cmd = KCPG_CMD_DOWN,
 		.doit = kcpg_nl_down,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KCPG_CMD_KEY_SET,
+		.doit = kcpg_nl_key_set,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = KCPG_CMD_STATUS_GET,

@@ -30,6 +30,7 @@
 struct kcpg_backlog {
 	struct list_head node;
 	u32 len;			/* record length (unaligned) */
+	u32 data_len;			/* payload bytes in it */
 	u8 rec[];
 };
 
@@ -197,7 +198,7 @@ static bool ring_flush_backlog(struct kcpg_handle *h)
 		ring_commit(h, b->len);
 		list_del(&b->node);
 		r->backlog_bytes -= b->len;
-		h->kn->copies.ring_bytes += b->len;
+		h->kn->copies.ring_bytes += b->data_len;
 		kcpg_uncharge(h, b->len);
 		kfree(b);
 	}
@@ -246,6 +247,7 @@ static int ring_put(struct kcpg_handle *h, const struct rec_src *s, bool force)
 		return -ENOBUFS;
 	}
 	b->len = len;
+	b->data_len = s->data_len;
 	rec_copy(b->rec, s);
 	list_add_tail(&b->node, &r->backlog);
 	r->backlog_bytes += len;

@@ -10,6 +10,8 @@ const char *const kcpg_drop_names[KCPG_DROP_NR] = {
 	[KCPG_DROP_MALFORMED] = "malformed",
 	[KCPG_DROP_RING_FULL] = "ring_full",
 	[KCPG_DROP_BAD_CONSUMER] = "bad_consumer",
+	[KCPG_DROP_BAD_TAG] = "bad_tag",
+	[KCPG_DROP_REPLAY] = "replay",
 };
 
 #define CREATE_TRACE_POINTS

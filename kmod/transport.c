@@ -92,6 +92,7 @@ static void kcpg_rx_one(struct kcpg_net *kn, struct kcpg_peer *p,
 {
 	int off = skb_transport_offset(skb) + sizeof(struct udphdr);
 	int len = skb->len - off;
+	u8 *pkt = kn->rxbuf;
 
 	if (len <= 0 || len > KCPG_MAX_DGRAM ||
 	    skb_copy_bits(skb, off, kn->rxbuf, len)) {
@@ -100,7 +101,18 @@ static void kcpg_rx_one(struct kcpg_net *kn, struct kcpg_peer *p,
 		return;
 	}
 	kfree_skb(skb);
-	if (kp_receive(kn->node, p->nodeid, kn->rxbuf, len, kcpg_now())) {
+	if (kn->keys) {
+		int plen = kcpg_crypto_open(kn, p, kn->rxbuf, len, &pkt);
+
+		if (plen < 0) {
+			atomic64_inc(&p->drop);
+			kcpg_drop(kn, plen == -EALREADY ? KCPG_DROP_REPLAY :
+				  KCPG_DROP_BAD_TAG, p->nodeid, len);
+			return;
+		}
+		len = plen;
+	}
+	if (kp_receive(kn->node, p->nodeid, pkt, len, kcpg_now())) {
 		atomic64_inc(&p->drop);
 		kcpg_drop(kn, KCPG_DROP_MALFORMED, p->nodeid, len);
 	}
@@ -170,10 +182,26 @@ void kcpg_transport_send(struct kcpg_net *kn, u32 dest, const void *pkt,
 			 size_t len)
 {
 	struct kcpg_peer *p;
+	int ret;
 
 	if (!kn->sock) {
 		kcpg_drop(kn, KCPG_DROP_NOT_UP, dest, len);
 		return;
+	}
+	/* Sealed once, sent to every destination. */
+	if (kn->keys) {
+		if (len > KCPG_MAX_DGRAM) {
+			kcpg_drop(kn, KCPG_DROP_SEND_ERROR, dest, len);
+			return;
+		}
+		memcpy(kn->txbuf + kcpg_crypto_header_len(), pkt, len);
+		ret = kcpg_crypto_seal(kn, kn->txbuf, len);
+		if (ret < 0) {
+			kcpg_drop(kn, KCPG_DROP_SEND_ERROR, dest, len);
+			return;
+		}
+		pkt = kn->txbuf;
+		len = ret;
 	}
 	list_for_each_entry(p, &kn->peers, node)
 		if (!dest || p->nodeid == dest)
@@ -224,6 +252,7 @@ int kcpg_peer_del(struct kcpg_net *kn, u32 nodeid)
 
 	if (!p)
 		return -ENOENT;
+	kcpg_crypto_peer_reset(p);
 	list_del_rcu(&p->node);
 	call_rcu(&p->rcu, kcpg_peer_free_rcu);
 	return 0;
@@ -235,6 +264,7 @@ void kcpg_peers_free(struct kcpg_net *kn)
 	struct kcpg_peer *p, *tmp;
 
 	list_for_each_entry_safe(p, tmp, &kn->peers, node) {
+		kcpg_crypto_peer_reset(p);
 		list_del_rcu(&p->node);
 		call_rcu(&p->rcu, kcpg_peer_free_rcu);
 	}
@@ -268,12 +298,16 @@ int kcpg_transport_up(struct kcpg_net *kn)
 		cfg.local_ip = ((struct sockaddr_in *)&kn->local)->sin_addr;
 
 	kn->rxbuf = kvmalloc(KCPG_MAX_DGRAM, GFP_KERNEL);
-	if (!kn->rxbuf)
-		return -ENOMEM;
-	ret = udp_sock_create(kn->net, &cfg, &sock);
+	kn->txbuf = kvmalloc(KCPG_MAX_DGRAM + kcpg_crypto_overhead(),
+			     GFP_KERNEL);
+	ret = kn->rxbuf && kn->txbuf ? kcpg_crypto_up(kn) : -ENOMEM;
+	if (!ret)
+		ret = udp_sock_create(kn->net, &cfg, &sock);
 	if (ret) {
 		kvfree(kn->rxbuf);
+		kvfree(kn->txbuf);
 		kn->rxbuf = NULL;
+		kn->txbuf = NULL;
 		return ret;
 	}
 	setup_udp_tunnel_sock(kn->net, sock, &tcfg);
@@ -303,5 +337,7 @@ void kcpg_transport_down(struct kcpg_net *kn)
 	list_for_each_entry(p, &kn->peers, node)
 		skb_queue_purge(&p->rxq);
 	kvfree(kn->rxbuf);
+	kvfree(kn->txbuf);
 	kn->rxbuf = NULL;
+	kn->txbuf = NULL;
 }

@@ -193,6 +193,7 @@ struct kcpg_membership {
 	struct kcpg_name group;
 	__u32 capacity;		/* in: entries at members */
 	__u32 count;		/* out: members in all (may exceed capacity) */
+	__u32 reserved;		/* aligns members the same on i386 */
 	__u64 members;		/* address of struct kcpg_address[capacity] */
 };
 
@@ -214,6 +215,7 @@ struct kcpg_iterate {
 	__u32 count;		/* out: entries in all (may exceed capacity) */
 	__u32 reserved;
 	struct kcpg_name group;	/* ONE_GROUP only; zero otherwise */
+	__u32 reserved2;	/* aligns entries the same on i386 */
 	__u64 entries;		/* address of struct kcpg_iter_entry[capacity] */
 };
 

@@ -61,6 +61,7 @@ int kc_cmd_node(struct kc_ctx *c, int argc, char **argv);
 int kc_cmd_peer(struct kc_ctx *c, int argc, char **argv);
 int kc_cmd_up(struct kc_ctx *c, int argc, char **argv);
 int kc_cmd_down(struct kc_ctx *c, int argc, char **argv);
+int kc_cmd_key(struct kc_ctx *c, int argc, char **argv);
 int kc_cmd_status(struct kc_ctx *c, int argc, char **argv);
 int kc_cmd_groups(struct kc_ctx *c, int argc, char **argv);
 int kc_cmd_stats(struct kc_ctx *c, int argc, char **argv);

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "stats", kc_cmd_stats },
 	{ "monitor", kc_cmd_monitor },
 	{ "load", kc_cmd_load },
+	{ "key", kc_cmd_key },
 	{ NULL, NULL },
 };
 
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 	      "  stats                        counters\n"
 	      "  monitor [count N]            print membership changes as they happen\n"
 	      "  load FILE [nodeid N]         configure from a corosync.conf-like file, then up\n"
+	      "  key set FILE [encrypt]       cluster key (32 bytes raw or hex); 'key clear'\n"
 	      "  help\n"
 	      "\n"
 	      "  -j, --json     JSON output\n"

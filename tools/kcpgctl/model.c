@@ -107,6 +107,11 @@ const char *kc_stat_name(unsigned int id)
 		[KCPG_STAT_RING_BYTES] = "ring_bytes",
 		[KCPG_STAT_RETAINED_BYTES] = "retained_bytes",
 		[KCPG_STAT_SEND_ERRORS] = "send_errors",
+		[KCPG_STAT_DROP_MALFORMED] = "drop_malformed",
+		[KCPG_STAT_DROP_RING_FULL] = "drop_ring_full",
+		[KCPG_STAT_DROP_BAD_CONSUMER] = "drop_bad_consumer",
+		[KCPG_STAT_DROP_BAD_TAG] = "drop_bad_tag",
+		[KCPG_STAT_DROP_REPLAY] = "drop_replay",
 	};
 
 	if (id >= sizeof(names) / sizeof(names[0]))

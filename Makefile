@@ -21,7 +21,7 @@ export KCPG_CACHE := $(CACHE)
 SUBDIRS := ulib tools selftests/kcpg
 
 .PHONY: all deps module modules ulib tools selftests check check-host check-vm \
-	check-debug demo sparse checkpatch install modules_install clean sim-long \
+	check-debug check-2vm demo sparse checkpatch install modules_install clean sim-long \
 	fuzz-smoke bench dkms-install deb install-man
 
 all: deps module ulib tools selftests
@@ -56,6 +56,10 @@ check-vm: all
 
 check-debug: all
 	@scripts/check-debug
+
+# Two VMs, two kernels, one cluster (slow: two emulated machines at once).
+check-2vm: all
+	@scripts/two-vm-test
 
 sim-long: deps
 	$(MAKE) -C selftests/sim sim-long

@@ -45,26 +45,35 @@ struct check_result {
 };
 
 /*
- * Derived per-record facts every check needs: which configuration (view) a
- * record belongs to, and a cluster-wide identity for each confchg event.
+ * Derived per-record facts every check needs: which view a record falls in,
+ * the configuration it was delivered in, and keys that let records of
+ * different processes be matched.
  *
- * A confchg's identity is (group, members after it, who left and why, the
- * ring it belongs to, how many identical ones this process saw before in
- * that ring).  Two processes that got "the same" confchg compute the same
- * identity: in one ring, a process gets every confchg that lists it as a
- * member afterwards, and its own leaves, so it has seen every earlier
- * identical one too.  (Not the joined list: at a merge each side sees the
- * other side join.)  The ring: the node's ring for an ordinary join or
- * leave, the new ring for the NODEDOWN/NODEUP confchgs of a change (see
- * attribute_rings()).
+ * Extended virtual synchrony compares only processes that deliver in the
+ * same configuration.  A record's configuration tag (ctag) is its node's
+ * ring for a delivery in a regular configuration, and, for one made in the
+ * call that moves the node to a new ring (the old ring's last deliveries,
+ * in its transitional configuration), (old ring, new ring, the view the
+ * process's NODEDOWN confchg of that change leaves, if any): processes in
+ * the same transitional configuration get the same NODEDOWN (or none);
+ * processes in different ones of the same group see each other leave.
+ *
+ * Keys count occurrences: the n-th time a process meets the same key is a
+ * different event from its (n-1)-th.  Two members of one configuration see
+ * the same sequence of confchgs of their group while both are members, so
+ * they count alike.  Confchg contents leave out the joined list: at a merge
+ * each side sees the other side join.
  */
 struct rec_aux {
-	uint64_t evid;		/* CONFCHG: identity, else 0 */
-	uint64_t ctag;		/* DELIVER, CONFCHG: the configuration it was
-				 * delivered in (see config_tag()) */
+	uint64_t ctag;		/* DELIVER, CONFCHG: configuration (above) */
+	uint64_t evid;		/* CONFCHG: (members after, leavers, ctag, n) */
+	uint64_t vkey;		/* CONFCHG: the view it opens (group, members) */
+	uint64_t tkey;		/* CONFCHG: the transition from the previous view
+				 * (its members, this confchg, ctag, n); 0 if the
+				 * process was not a member before it */
+	uint64_t akey;		/* CONFCHG: (previous view, ctag, n), 0 likewise */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
-	uint32_t ring;		/* CONFCHG: ring it belongs to (index) */
-	uint32_t alt_ring;	/* CONFCHG: or this one (see analysis_build()) */
+	uint32_t ring;		/* CONFCHG: the node's ring (for reports) */
 	uint8_t member;		/* process was a member of a group at this rec */
 	uint8_t valid;		/* DELIVER: identified and intact */
 };
@@ -97,17 +106,6 @@ int in_transitional(const struct record_log *l, uint32_t nodeid, uint32_t from,
 void transitional_evidence(const struct analysis *a, uint32_t inc, uint32_t spos,
 			   uint32_t from, uint32_t to, uint64_t t,
 			   uint64_t *in, uint64_t *out);
-
-/*
- * Extended virtual synchrony compares only processes that deliver in the same
- * configuration.  A record's configuration tag is its node's ring for a
- * delivery in a regular configuration, and, for one made in the call that
- * moves the node to a new ring (the old ring's last deliveries, in its
- * transitional configuration), (old ring, new ring, the view the process's
- * NODEDOWN confchg of that change leaves, if any).  Two processes in the same
- * transitional configuration get the same NODEDOWN (or none); processes in
- * different ones of the same group see each other leave.
- */
 
 /* Run every check; results accumulate in @res. */
 void check_run(const struct record_log *l, struct check_result *res);

@@ -136,22 +136,20 @@ static void agreement(const struct analysis *a, struct check_result *res)
 
 			if (r->kind != REC_CONFCHG)
 				continue;
-			/* Not the NODEDOWNs and NODEUPs of a change: they depend
-			 * on the transitional configuration (see install_views()
-			 * instead); and only within one configuration (in a
-			 * transitional one, a partition may have lost events).
+			/* Only within one configuration: in different
+			 * transitional ones, members see different NODEDOWNs
+			 * and a partition may have lost events.
 			 */
 			if (k != NO_IDX && a->aux[p][k].member &&
-			    pi->recs.v[k].group == r->group &&
-			    !conf_node_event(rec_conf(l, r))) {
+			    pi->recs.v[k].group == r->group && a->aux[p][i].akey) {
 				const struct ring_info *ri = &l->rings.v[r->ring];
-				uint64_t key = key2(a->aux[p][k].evid, a->aux[p][i].ctag);
+				uint64_t key = a->aux[p][i].akey;
 				int fresh;
-				uint64_t *v = hmap_put(&next, key, a->aux[p][i].evid, &fresh);
+				uint64_t *v = hmap_put(&next, key, a->aux[p][i].tkey, &fresh);
 
 				if (fresh)
 					*hmap_put(&who, key, 0, NULL) = p;
-				else if (*v != a->aux[p][i].evid)
+				else if (*v != a->aux[p][i].tkey)
 					violation(res, INV_CONFCHG,
 						  "pids %u and %u shared a view of g%u, then got different confchgs in ring %u.%llu (pid %u's at %llu ns)",
 						  l->procs.v[*hmap_get(&who, key)].pid,

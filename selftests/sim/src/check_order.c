@@ -2,8 +2,10 @@
 /*
  * Order invariants.
  *
- * agreed-order: there is one total order of the AGREED and SAFE messages and
- * the confchgs of each group that every member's delivery sequence follows.
+ * agreed-order: there is one total order of the AGREED and SAFE messages of
+ * each group that every member's delivery sequence follows.  (Where the
+ * confchgs fall among the messages is virtual synchrony's business: a
+ * confchg has no identity independent of who sees it, see check.h.)
  * Each process contributes an edge between consecutive items it delivered;
  * a cycle in the union of those edges means no such order exists (this also
  * catches a, b, c delivered as a<b, b<c, c<a at three different members).
@@ -12,6 +14,7 @@
  * messages in the order they were sent.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include "check.h"
 
 struct gnode {
@@ -126,10 +129,15 @@ static void report_cycle(const struct analysis *a, struct graph *g,
 		 */
 		describe(a, g, cur, item, sizeof(item));
 		o += snprintf(text + o, sizeof(text) - o, "no total order: %s", item);
-		for (i = n; i-- > mark[cur] - 1 && o < sizeof(text) - 80;) {
+		for (i = n; i-- > mark[cur] - 1;) {
 			describe(a, g, path[i], item, sizeof(item));
-			o += snprintf(text + o, sizeof(text) - o, " <(pid %u) %s",
-				      a->l->procs.v[via[i]].pid, item);
+			/* The whole cycle on stderr with SIM_DEBUG_VIEWS. */
+			if (getenv("SIM_DEBUG_VIEWS"))
+				fprintf(stderr, "cycle: <(pid %u) %s\n",
+					a->l->procs.v[via[i]].pid, item);
+			if (o < sizeof(text) - 80)
+				o += snprintf(text + o, sizeof(text) - o, " <(pid %u) %s",
+					      a->l->procs.v[via[i]].pid, item);
 		}
 		violation(res, INV_AGREED, "%s", text);
 	}
@@ -161,7 +169,7 @@ static void agreed(const struct analysis *a, struct check_result *res)
 				if (r->group != group)
 					prev = NO_IDX;
 				group = r->group;
-				key = a->aux[p][i].evid;
+				continue;
 			} else if (r->kind == REC_DELIVER && a->aux[p][i].valid) {
 				const struct msg_info *m = &l->msgs.v[r->msg];
 

@@ -121,10 +121,8 @@ static void vsync(const struct analysis *a, struct check_result *res)
 					     (conf_has(c, pi->nodeid, pi->pid, 1, &reason) &&
 					      reason == KP_REASON_LEAVE);
 
-				if (passes && a->aux[p][k].member) {
-					uint64_t key = nonzero(hcombine(hcombine(a->aux[p][k].evid,
-										 a->aux[p][i].evid),
-									a->aux[p][i].ctag));
+				if (passes && a->aux[p][k].member && a->aux[p][i].tkey) {
+					uint64_t key = a->aux[p][i].tkey;
 					uint64_t sig = nonzero(hcombine(vs.sig, vs.n));
 					int fresh;
 					uint64_t *v = hmap_put(&sigs, key, sig, &fresh);
@@ -153,7 +151,7 @@ static void vsync(const struct analysis *a, struct check_result *res)
 static void view_delivery(const struct analysis *a, struct check_result *res)
 {
 	const struct record_log *l = a->l;
-	struct hmap first;	/* msg + 1 -> view evid of its first delivery */
+	struct hmap first;	/* (msg, ctag) -> the view it was delivered in */
 	uint32_t p, i;
 
 	hmap_init(&first);
@@ -188,7 +186,7 @@ static void view_delivery(const struct analysis *a, struct check_result *res)
 			}
 			if (m->guarantee > KP_FIFO)
 				continue;
-			evid = a->aux[p][x->view].evid;
+			evid = a->aux[p][x->view].vkey;
 			{
 				uint64_t *v = hmap_put(&first, key2(r->msg, x->ctag),
 						       evid, &fresh);

@@ -199,57 +199,12 @@ static uint64_t content_hash(const struct conf_info *c)
 }
 
 
-/*
- * Which ring each confchg belongs to.  A membership change shows a node's
- * processes, in this order: the old ring's last messages and ordinary joins
- * and leaves (ordered in the old ring), the NODEDOWN confchgs (at the
- * transitional configuration), the NODEUP confchgs (once the new ring's
- * members have exchanged their state, possibly calls later), then the totem
- * confchg of the new ring to every member.  So, walking each incarnation's
- * stream backwards, NODEDOWN/NODEUP confchgs belong to the ring of the totem
- * confchg that follows them, unless a delivery or an ordinary confchg comes
- * in between; every other confchg belongs to the ring the node was in.
- */
-static void attribute_rings(struct analysis *a)
+/* A key made unique per occurrence: the n-th time this process uses @key. */
+static uint64_t counted(struct hmap *seen, uint64_t key)
 {
-	const struct record_log *l = a->l;
-	uint32_t inc;
+	uint64_t *cnt = hmap_put(seen, nonzero(key), 0, NULL);
 
-	for (inc = 0; inc < l->inclogs.n; inc++) {
-		const struct inc_log *il = &l->inclogs.v[inc];
-		uint32_t pending = NO_IDX, k;
-		uint64_t totem_call = 0;
-
-		for (k = il->stream.n; k >= 1; k--) {
-			const struct stream_ent *se = &il->stream.v[k - 1];
-			const struct rec *r = &l->procs.v[se->proc].recs.v[se->idx];
-			struct rec_aux *x = &a->aux[se->proc][se->idx];
-
-			switch (r->kind) {
-			case REC_TOTEM:
-				pending = r->ref;
-				totem_call = r->call;
-				break;
-			case REC_DELIVER:
-				pending = NO_IDX;
-				break;
-			case REC_CONFCHG:
-				x->alt_ring = NO_IDX;
-				if (!conf_node_event(rec_conf(l, r))) {
-					pending = NO_IDX;
-					/* The node moved to a new ring in this call,
-					 * and no totem confchg says where: before or
-					 * after this confchg?  See analysis_build().
-					 */
-					if (r->call != totem_call)
-						x->alt_ring = ring_change_in_call(l, inc, r->call,
-										  r->spos);
-				}
-				x->ring = pending != NO_IDX ? pending : r->ring;
-				break;
-			}
-		}
-	}
+	return nonzero(hcombine(key, (*cnt)++));
 }
 
 static uint64_t ring_key(const struct record_log *l, uint32_t ring)
@@ -268,6 +223,16 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i)
 
 	if (nxt == NO_IDX)
 		return ring_key(l, r->ring);
+	/* A NODEUP confchg opens the new regular configuration. */
+	if (r->kind == REC_CONFCHG && conf_node_event(rec_conf(l, r))) {
+		const struct conf_info *ci = rec_conf(l, r);
+
+		for (k = ci->n_members; k < ci->n_members + ci->n_left; k++)
+			if (ci->a[k].reason == KP_REASON_NODEDOWN)
+				break;
+		if (k == ci->n_members + ci->n_left)
+			return ring_key(l, nxt);
+	}
 	for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++) {
 		const struct rec *c = &pi->recs.v[k];
 		const struct conf_info *ci;
@@ -299,43 +264,6 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 	memset(a->self_rec, 0xff, (l->msgs.n + 1) * sizeof(uint32_t));
 	for (p = 0; p < l->procs.n; p++)
 		a->aux[p] = xcalloc(l->procs.v[p].recs.n, sizeof(struct rec_aux));
-	attribute_rings(a);
-
-	/*
-	 * A confchg the node delivered in the call in which (only the poll
-	 * after the call tells) it moved to a new ring may belong to either;
-	 * take the one in which some other member got it unambiguously.
-	 */
-	{
-		struct hmap known;
-
-		hmap_init(&known);
-		for (p = 0; p < l->procs.n; p++) {
-			const struct proc_info *pi = &l->procs.v[p];
-			uint32_t i;
-
-			for (i = 0; i < pi->recs.n; i++)
-				if (pi->recs.v[i].kind == REC_CONFCHG &&
-				    a->aux[p][i].alt_ring == NO_IDX)
-					hmap_put(&known, key2(content_hash(rec_conf(l, &pi->recs.v[i])),
-							      ring_key(l, a->aux[p][i].ring)), 0, NULL);
-		}
-		for (p = 0; p < l->procs.n; p++) {
-			const struct proc_info *pi = &l->procs.v[p];
-			uint32_t i;
-
-			for (i = 0; i < pi->recs.n; i++) {
-				struct rec_aux *x = &a->aux[p][i];
-
-				if (pi->recs.v[i].kind == REC_CONFCHG && x->alt_ring != NO_IDX &&
-				    hmap_get(&known, key2(content_hash(rec_conf(l, &pi->recs.v[i])),
-							  ring_key(l, x->alt_ring))))
-					x->ring = x->alt_ring;
-			}
-		}
-		hmap_free(&known);
-	}
-
 	for (p = 0; p < l->procs.n; p++) {
 		const struct proc_info *pi = &l->procs.v[p];
 		struct hmap seen;
@@ -347,19 +275,33 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			const struct rec *r = &pi->recs.v[i];
 			struct rec_aux *x = &a->aux[p][i];
 
+			if (r->kind == REC_DELIVER || r->kind == REC_CONFCHG)
+				x->ctag = config_tag(a, p, i);
 			if (r->kind == REC_CONFCHG) {
 				const struct conf_info *c = rec_conf(l, r);
-				const struct ring_info *ring = &l->rings.v[x->ring];
-				uint64_t key = hcombine(content_hash(c), ring_key(l, x->ring));
-				uint64_t *cnt = hmap_put(&seen, nonzero(key), 0, NULL);
+				const struct ring_info *ring = &l->rings.v[r->ring];
+				uint64_t content = content_hash(c);
 
-				x->evid = nonzero(hcombine(key, (*cnt)++));
+				x->ring = r->ring;
+				x->vkey = nonzero(hcombine(c->group, list_hash(c->a, c->n_members, 0)));
+				x->evid = counted(&seen, key2(content, x->ctag));
+				/* From the view before (if it was a member of it). */
+				if (view != NO_IDX && a->aux[p][view].member &&
+				    pi->recs.v[view].group == r->group) {
+					uint64_t vk = a->aux[p][view].vkey;
+
+					x->tkey = counted(&seen, hcombine(key2(vk, content),
+									   x->ctag));
+					x->akey = counted(&seen, hcombine(key2(vk, 0xa9), x->ctag));
+				}
 				if (debug)
-					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx\n",
+					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx\n",
 						pi->pid, i, (unsigned long long)r->time,
 						r->group, ring->rep,
 						(unsigned long long)ring->seq,
-						(unsigned long long)x->evid);
+						(unsigned long long)x->evid,
+						(unsigned long long)x->tkey,
+						(unsigned long long)x->ctag);
 				view = i;
 				if (conf_has(c, pi->nodeid, pi->pid, 2, NULL))
 					member = 1;
@@ -368,8 +310,6 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			}
 			x->view = view;
 			x->member = (uint8_t)member;
-			if (r->kind == REC_DELIVER || r->kind == REC_CONFCHG)
-				x->ctag = config_tag(a, p, i);
 			/* A corrupted body still names its message (integrity
 			 * reports it); only a message of unknown identity is left
 			 * out of the order and set checks.

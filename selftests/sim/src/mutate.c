@@ -279,7 +279,7 @@ static uint32_t next_conf(const struct proc_info *pi, uint32_t i)
 static void find_vs_drop(const struct analysis *a, spots_t *sp)
 {
 	const struct record_log *l = a->l;
-	struct hmap passers;	/* (evid k, evid next) -> processes passing */
+	struct hmap passers;	/* transition key -> processes passing it */
 	uint32_t p, i;
 
 	hmap_init(&passers);
@@ -293,10 +293,7 @@ static void find_vs_drop(const struct analysis *a, spots_t *sp)
 				continue;
 			j = next_conf(pi, i);
 			if (j != NO_IDX && passes(a, p, i, j))
-				(*hmap_put(&passers, nonzero(hcombine(hcombine(a->aux[p][i].evid,
-									       a->aux[p][j].evid),
-								      a->aux[p][j].ctag)),
-					   0, NULL))++;
+				(*hmap_put(&passers, a->aux[p][j].tkey, 0, NULL))++;
 		}
 	}
 	for (p = 0; p < l->procs.n; p++) {
@@ -314,9 +311,7 @@ static void find_vs_drop(const struct analysis *a, spots_t *sp)
 			j = next_conf(pi, i);
 			if (j == NO_IDX || !passes(a, p, k, j))
 				continue;
-			n = hmap_get(&passers, nonzero(hcombine(hcombine(a->aux[p][k].evid,
-									  a->aux[p][j].evid),
-								 a->aux[p][j].ctag)));
+			n = a->aux[p][j].tkey ? hmap_get(&passers, a->aux[p][j].tkey) : NULL;
 			if (n && *n >= 2)
 				add(sp, p, i, 0);
 		}

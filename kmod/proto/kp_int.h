@@ -236,6 +236,7 @@ struct kp_rstate {
 	kp_u64 prev_aru;	/* token aru at my previous visit */
 	kp_u64 prev_seq;	/* token seq at my previous visit */
 	kp_u64 tseq_seen;	/* newest token (or commit) hop seen */
+	kp_u32 pk_done;		/* messages of a packed packet applied */
 	kp_u32 my_sseq;
 	kp_u32 my_fcc;		/* my share of the token's fcc */
 	kp_u32 my_backlog;
@@ -327,6 +328,8 @@ struct kp_node {
 	struct kp_sreq **sq_tail;
 	kp_u32 sq_backlog;		/* data messages queued */
 	kp_u32 sq_pending;		/* packets not sent yet */
+	struct kp_pkt *pack_pkt;	/* packed head messages, not yet sent */
+	kp_u32 pack_count;		/* how many messages it holds */
 };
 
 static inline int kp_alone(const struct kp_node *n)
@@ -456,6 +459,7 @@ void kp_ctl_set_reason(struct kp_sreq *r, kp_u8 reason);
 
 /* kp_send.c */
 void kp_sq_push_front(struct kp_node *n, struct kp_sreq *r);
+void kp_sq_pack_reset(struct kp_node *n);
 
 void kp_sq_drop_state(struct kp_node *n);
 struct kp_pkt *kp_sq_peek(struct kp_node *n);

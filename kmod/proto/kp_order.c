@@ -66,6 +66,42 @@ bad:
 }
 
 /*
+ * The messages of a packed packet, in order.  @rs->pk_done counts those
+ * already applied, so that a retry after a stall resumes where it stopped.
+ */
+static int kp_order_packed(struct kp_node *n, struct kp_rstate *rs,
+			   kp_u32 sender, const kp_u8 *d, kp_u32 len)
+{
+	kp_u32 off = 0, i = 0;
+	int rc;
+
+	while (off < len) {
+		kp_u32 l;
+
+		if (len - off < KP_PK_LEN)
+			goto bad;
+		l = kp_get32(d, off);
+		off += KP_PK_LEN;
+		if (l < KP_CP_NAME || l > len - off)
+			goto bad;
+		if (i++ >= rs->pk_done) {
+			rc = kp_order_msg(n, sender, d + off, l);
+			if (rc)
+				return rc;
+			rs->pk_done++;
+		}
+		off += l;
+	}
+	rs->pk_done = 0;
+	return 0;
+bad:
+	/* The same bytes at every member: all drop the same rest. */
+	n->stats.pkts_dropped++;
+	rs->pk_done = 0;
+	return 0;
+}
+
+/*
  * Hand one packet of @rs up, in sequence order.  Returns KP_ENOMEM when
  * it must be handed up again later.
  */
@@ -104,7 +140,12 @@ int kp_order_pkt(struct kp_node *n, struct kp_rstate *rs,
 	if (flags & KP_MF_FIRST) {
 		kp_rsm_drop(n, r);
 		if (flags & KP_MF_LAST) {
-			rc = kp_order_msg(n, sender, d + KP_MC_HDR_LEN, dlen);
+			if (flags & KP_MF_PACKED)
+				rc = kp_order_packed(n, rs, sender,
+						     d + KP_MC_HDR_LEN, dlen);
+			else
+				rc = kp_order_msg(n, sender, d + KP_MC_HDR_LEN,
+						  dlen);
 			if (rc)
 				return rc;
 			r->next_sseq++;

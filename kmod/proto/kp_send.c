@@ -34,6 +34,7 @@ static void kp_sq_append(struct kp_node *n, struct kp_sreq *r)
 /* The state message goes before everything else queued. */
 void kp_sq_push_front(struct kp_node *n, struct kp_sreq *r)
 {
+	kp_sq_pack_reset(n);
 	r->next = n->sq_head;
 	n->sq_head = r;
 	if (!r->next)
@@ -106,6 +107,7 @@ static void kp_sq_unlink(struct kp_node *n, struct kp_sreq **pp)
 
 void kp_sq_destroy(struct kp_node *n)
 {
+	kp_sq_pack_reset(n);
 	while (n->sq_head)
 		kp_sq_unlink(n, &n->sq_head);
 }
@@ -115,6 +117,7 @@ void kp_sq_drop_state(struct kp_node *n)
 {
 	struct kp_sreq **pp = &n->sq_head;
 
+	kp_sq_pack_reset(n);
 	while (*pp) {
 		if ((*pp)->kind == KP_SQ_STATE)
 			kp_sq_unlink(n, pp);
@@ -123,18 +126,92 @@ void kp_sq_drop_state(struct kp_node *n)
 	}
 }
 
+/* May @r go now (while the state exchange runs, only the state message
+ * may go, so that no message of the new ring precedes it)?
+ */
+static int kp_sq_may_send(const struct kp_node *n, const struct kp_sreq *r)
+{
+	return r && (!n->xchg || r->kind == KP_SQ_STATE);
+}
+
+/* A whole message in one packet, not started: it can share a packet. */
+static int kp_sq_packable(const struct kp_sreq *r)
+{
+	return r->n_frags == 1 && r->next_frag == r->frags;
+}
+
+void kp_sq_pack_reset(struct kp_node *n)
+{
+	kp_pkt_put(n, n->pack_pkt);
+	n->pack_pkt = KP_NULL;
+	n->pack_count = 0;
+}
+
 /*
- * The next packet the queue wants sent, or NULL (nothing, or only things
- * that must wait: while the state exchange runs, only the state message
- * may go, so that no message of the new ring precedes it).
+ * Several small messages queued one after the other go out in one packet:
+ * one sequence number, one datagram, one token slot for all of them (the
+ * batching that makes small messages cheap).  Messages are packed in queue
+ * order, all SAFE or all not.  Returns NULL when fewer than two fit.
+ */
+static struct kp_pkt *kp_sq_pack(struct kp_node *n)
+{
+	kp_u32 cap = kp_frag_cap(n), total = 0, k = 0, off;
+	struct kp_sreq *r, *first = n->sq_head;
+	struct kp_pkt *p;
+
+	for (r = first; r && kp_sq_may_send(n, r) && kp_sq_packable(r) &&
+	     r->safe == first->safe; r = r->next) {
+		kp_u32 l = r->frags->len - KP_MC_HDR_LEN;
+
+		if (total + KP_PK_LEN + l > cap)
+			break;
+		total += KP_PK_LEN + l;
+		k++;
+	}
+	if (k < 2)
+		return KP_NULL;
+	p = kp_pkt_new(n, KP_MC_HDR_LEN + total);
+	if (!p)
+		return KP_NULL;
+	kp_memset(p->data, 0, KP_MC_HDR_LEN);
+	kp_put_hdr(p->data, KP_PT_MCAST, n->cfg.nodeid, p->len);
+	kp_put32(p->data, KP_MC_ORIGIN, n->cfg.nodeid);
+	kp_put8(p->data, KP_MC_FLAGS, KP_MF_FIRST | KP_MF_LAST | KP_MF_PACKED |
+		(first->safe ? KP_MF_SAFE : 0));
+	kp_put32(p->data, KP_MC_MSGLEN, total);
+	off = KP_MC_HDR_LEN;
+	for (r = first; off < p->len; r = r->next) {
+		kp_u32 l = r->frags->len - KP_MC_HDR_LEN;
+
+		kp_put32(p->data, off, l);
+		kp_memcpy(p->data + off + KP_PK_LEN,
+			  r->frags->data + KP_MC_HDR_LEN, l);
+		off += KP_PK_LEN + l;
+	}
+	n->pack_pkt = p;
+	n->pack_count = k;
+	return p;
+}
+
+/*
+ * The next packet the queue wants sent, or NULL.  kp_sq_advance() says it
+ * went; until then the same packet comes back.
  */
 struct kp_pkt *kp_sq_peek(struct kp_node *n)
 {
 	struct kp_sreq *r = n->sq_head;
 	struct kp_pkt *p, **pp;
 
-	if (!r || (n->xchg && r->kind != KP_SQ_STATE))
+	if (!kp_sq_may_send(n, r))
 		return KP_NULL;
+	if (n->pack_pkt)
+		return n->pack_pkt;
+	if (kp_sq_packable(r) && r->next && kp_sq_may_send(n, r->next) &&
+	    kp_sq_packable(r->next)) {
+		p = kp_sq_pack(n);
+		if (p)
+			return p;
+	}
 	p = r->next_frag;
 	if (p->refs > 1) {
 		/* Still held by a store: stamping it would change that copy. */
@@ -160,6 +237,17 @@ void kp_sq_advance(struct kp_node *n)
 {
 	struct kp_sreq *r = n->sq_head;
 
+	if (n->pack_pkt) {
+		kp_u32 k = n->pack_count;
+
+		while (k--) {
+			n->sq_head->next_frag = KP_NULL;
+			n->sq_pending--;
+			kp_sq_unlink(n, &n->sq_head);
+		}
+		kp_sq_pack_reset(n);
+		return;
+	}
 	r->next_frag = r->next_frag->next;
 	n->sq_pending--;
 	if (!r->next_frag)
@@ -173,6 +261,7 @@ void kp_sq_restart(struct kp_node *n)
 {
 	struct kp_sreq *r;
 
+	kp_sq_pack_reset(n);
 	n->sq_pending = 0;
 	for (r = n->sq_head; r; r = r->next) {
 		r->next_frag = r->frags;

@@ -91,6 +91,10 @@ int kp_dec_mcast(const struct kp_node *n, const void *pkt, kp_size len,
 		return KP_EPROTO;
 	if (!!(m->flags & KP_MF_LAST) != (m->off + dlen == m->msg_len))
 		return KP_EPROTO;
+	if ((m->flags & KP_MF_PACKED) &&
+	    (m->off || (m->flags & KP_MF_RECOVERED) ||
+	     dlen < KP_PK_LEN + KP_CP_NAME))
+		return KP_EPROTO;
 	if (m->flags & KP_MF_RECOVERED) {
 		/* One whole packet of an old ring, checked when unpacked. */
 		if (m->off || m->sseq || (m->flags & KP_MF_SAFE) ||

@@ -49,7 +49,10 @@ enum kp_pkt_type {
 #define KP_MF_LAST		0x02	/* last fragment */
 #define KP_MF_SAFE		0x04	/* deliver only once every member has it */
 #define KP_MF_RECOVERED		0x08	/* data is an old ring's MCAST packet */
-#define KP_MF_ALL		0x0f
+#define KP_MF_PACKED		0x10	/* data is several whole messages */
+#define KP_MF_ALL		0x1f
+/* A packed message: u32 length, then the message. */
+#define KP_PK_LEN		4
 
 /* TOKEN */
 #define KP_TK_RING		12

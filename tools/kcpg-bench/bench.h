@@ -45,6 +45,7 @@ struct bench_opts {
 	unsigned int receivers;		/* processes that only receive */
 	unsigned int duration_ms;	/* per throughput point */
 	uint64_t window_bytes;		/* 0: no window, back-pressure only */
+	unsigned int window_msgs;	/* and at most this many messages */
 	unsigned int samples;		/* latency samples per point */
 	unsigned int warmup;		/* latency samples thrown away */
 	cpg_guarantee_t guarantee;

@@ -67,11 +67,14 @@ CONF
 
 corosync -f -c "$conf" >"$COROSYNC_NS_LOG" 2>&1 &
 cs=$!
+# Ready when its CPG service answers; a busy emulated machine may need
+# a while, a hung client call must not hold the run.
 up=0
-for _ in $(seq 100); do
-	if corosync-cpgtool >/dev/null 2>&1; then up=1; break; fi
+deadline=$((SECONDS + ${COROSYNC_NS_START_TIMEOUT:-60}))
+while [ $SECONDS -lt $deadline ]; do
+	if timeout 10 corosync-cpgtool >/dev/null 2>&1; then up=1; break; fi
 	kill -0 $cs 2>/dev/null || break
-	sleep 0.1
+	sleep 0.2
 done
 if [ $up != 1 ]; then
 	kill $cs 2>/dev/null; wait $cs 2>/dev/null

@@ -30,6 +30,7 @@ static void usage(FILE *f)
 "  -r, --receivers N      processes that only receive (default 1)\n"
 "  -t, --time SEC         seconds of sending per throughput point (default 2)\n"
 "  -w, --window BYTES     undelivered bytes allowed in flight (default 2M, 0: none)\n"
+"      --window-msgs N    and at most N messages (default 1024)\n"
 "  -n, --samples N        latency samples per point (default 1000)\n"
 "      --warmup N         latency samples thrown away first (default 50)\n"
 "  -g, --guarantee G      unordered, fifo, agreed (default) or safe\n"
@@ -131,7 +132,7 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FULL = 256, OPT_STALL, OPT_WARMUP };
+	enum { OPT_FULL = 256, OPT_STALL, OPT_WARMUP, OPT_WINDOW_MSGS };
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "sizes", required_argument, NULL, 's' },
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
 		{ "receivers", required_argument, NULL, 'r' },
 		{ "time", required_argument, NULL, 't' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "window-msgs", required_argument, NULL, OPT_WINDOW_MSGS },
 		{ "samples", required_argument, NULL, 'n' },
 		{ "warmup", required_argument, NULL, OPT_WARMUP },
 		{ "guarantee", required_argument, NULL, 'g' },
@@ -153,6 +155,7 @@ int main(int argc, char **argv)
 	struct bench_opts o = {
 		.mode = MODE_THROUGHPUT, .paths = PATH_COPY | PATH_ZCB, .senders = 1,
 		.receivers = 1, .duration_ms = 2000, .window_bytes = 2u << 20,
+		.window_msgs = 1024,
 		.samples = 1000, .warmup = 50, .guarantee = CPG_TYPE_AGREED,
 		.verify = VERIFY_CHEAP, .stall_ms = 30000, .table = true,
 	};
@@ -173,6 +176,9 @@ int main(int argc, char **argv)
 			o.duration_ms = secs * 1000;
 			break;
 		case 'w': bad |= parse_size(optarg, &o.window_bytes); break;
+		case OPT_WINDOW_MSGS:
+			bad |= parse_uint(optarg, 1u << 30, &o.window_msgs);
+			break;
 		case 'n': bad |= parse_uint(optarg, 1000000, &o.samples); break;
 		case OPT_WARMUP: bad |= parse_uint(optarg, 100000, &o.warmup); break;
 		case 'g': bad |= parse_guarantee(optarg, &o.guarantee); break;
@@ -188,7 +194,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (bad || optind != argc || o.senders < 1 || o.duration_ms == 0 || o.samples == 0 ||
-	    o.stall_ms == 0 || o.senders + o.receivers > BENCH_MAX_MEMBERS) {
+	    o.stall_ms == 0 || o.window_msgs == 0 ||
+	    o.senders + o.receivers > BENCH_MAX_MEMBERS) {
 		fprintf(stderr, "kcpg-bench: bad arguments (at most %d senders, %d members)\n",
 			BENCH_MAX_SENDERS, BENCH_MAX_MEMBERS);
 		usage(stderr);

@@ -45,11 +45,12 @@ void report_json(const struct bench_opts *o, const struct bench_lib *lib,
 	fprintf(f, "\"seconds\":%.4f,", r->seconds);
 	if (is_tp)
 		fprintf(f, "\"msgs\":%llu,\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f,"
-			"\"mb_per_s_avg\":%.3f,\"window_bytes\":%llu,\"try_again\":%llu,"
+			"\"mb_per_s_avg\":%.3f,\"window_bytes\":%llu,\"window_msgs\":%u,"
+			"\"try_again\":%llu,"
 			"\"lost\":%llu,\"order_errors\":%llu,\"window_waits\":%llu,"
 			"\"window_timeouts\":%llu,\"poll_timeouts\":%llu,",
 			(unsigned long long)r->msgs, r->msgs_per_s, r->mb_per_s,
-			r->mb_per_s_avg, (unsigned long long)o->window_bytes,
+			r->mb_per_s_avg, (unsigned long long)o->window_bytes, o->window_msgs,
 			(unsigned long long)r->try_again, (unsigned long long)r->lost,
 			(unsigned long long)r->order_errors,
 			(unsigned long long)r->window_waits,

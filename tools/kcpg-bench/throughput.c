@@ -135,7 +135,8 @@ static void receive_until_done(struct tp_member *t)
 			t->stop = 1;
 			break;
 		}
-		if (group_poll(&t->conn, 100) == 0)
+		/* Only waits during the measurement tell something. */
+		if (group_poll(&t->conn, 100) == 0 && atomic_load(&t->sh->sync.go))
 			t->me->poll_timeouts++;
 		res = group_dispatch(&t->conn);
 		if (res != CS_OK) {
@@ -226,7 +227,13 @@ static void run_sender(struct tp_member *t, int zcb)
 	void *buf;
 
 	if (o->window_bytes) {
+		/*
+		 * Bytes bound the receive rings; messages bound the queue a
+		 * slow system must drain after the sender stopped.
+		 */
 		wmsgs = o->window_bytes / o->senders / t->size;
+		if (wmsgs > o->window_msgs / o->senders)
+			wmsgs = o->window_msgs / o->senders;
 		if (wmsgs < 1)
 			wmsgs = 1;
 	}

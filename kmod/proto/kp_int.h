@@ -351,7 +351,7 @@ int kp_rs_accept(struct kp_node *n, struct kp_rstate *rs, kp_u64 seq,
 
 /* kp_order.c */
 int kp_order_pkt(struct kp_node *n, struct kp_rstate *rs,
-		 const struct kp_pkt *pkt);
+		 const struct kp_pkt *pkt, int holes);
 void kp_order_run(struct kp_node *n);
 
 /* kp_token.c */

@@ -106,7 +106,7 @@ bad:
  * it must be handed up again later.
  */
 int kp_order_pkt(struct kp_node *n, struct kp_rstate *rs,
-		 const struct kp_pkt *pkt)
+		 const struct kp_pkt *pkt, int holes)
 {
 	const kp_u8 *d = pkt->data;
 	kp_u8 flags = kp_get8(d, KP_MC_FLAGS);
@@ -127,15 +127,28 @@ int kp_order_pkt(struct kp_node *n, struct kp_rstate *rs,
 	if (r->gap)
 		return 0;
 	if (sseq != r->next_sseq) {
+		if (holes) {
+			/*
+			 * Installing a ring: a message of this sender that no
+			 * survivor holds.  Its later messages would break
+			 * FIFO, so they go too (every survivor holds the same
+			 * set, so every survivor decides the same).
+			 */
+			r->gap = 1;
+			kp_rsm_drop(n, r);
+			return 0;
+		}
 		/*
-		 * Only after a failure: a message of this sender that no
-		 * survivor holds.  Its later messages would break FIFO, so
-		 * they go too (every survivor holds the same set, so every
-		 * survivor decides the same).
+		 * In a ring's own order there are no holes: only a damaged
+		 * datagram can get here.  Follow the sender rather than lose
+		 * its stream for the rest of the ring.
 		 */
-		r->gap = 1;
 		kp_rsm_drop(n, r);
-		return 0;
+		r->next_sseq = sseq;
+		if (!(flags & KP_MF_FIRST)) {
+			r->next_sseq++;
+			return 0;
+		}
 	}
 	if (flags & KP_MF_FIRST) {
 		kp_rsm_drop(n, r);
@@ -157,8 +170,9 @@ int kp_order_pkt(struct kp_node *n, struct kp_rstate *rs,
 		r->total = total;
 		r->have = 0;
 	} else if (!r->buf || off != r->have || total != r->total) {
-		r->gap = 1;
+		/* Fragments that do not follow: the message is lost. */
 		kp_rsm_drop(n, r);
+		r->next_sseq++;
 		return 0;
 	}
 	kp_memcpy(r->buf + off, d + KP_MC_HDR_LEN, dlen);
@@ -203,7 +217,7 @@ void kp_order_run(struct kp_node *n)
 
 		if (!p || !kp_order_ready(rs, p, s))
 			break;
-		if (kp_order_pkt(n, rs, p)) {
+		if (kp_order_pkt(n, rs, p, 0)) {
 			n->order_stalled = 1;
 			break;
 		}

@@ -148,7 +148,7 @@ static int kp_install(struct kp_node *n)
 		kp_u64 s = old->delivered + 1;
 		const struct kp_pkt *p = kp_rs_get(old, s);
 
-		if (p && kp_order_pkt(n, old, p))
+		if (p && kp_order_pkt(n, old, p, 1))
 			return KP_ENOMEM;
 		old->delivered = s;
 	}

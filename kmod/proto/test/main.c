@@ -8,6 +8,7 @@
 static const struct th_test *const tables[] = {
 	tests_alone,
 	tests_ring,
+	tests_wire,
 };
 
 int main(int argc, char **argv)

@@ -7,5 +7,6 @@
 
 extern const struct th_test tests_alone[];
 extern const struct th_test tests_ring[];
+extern const struct th_test tests_wire[];
 
 #endif /* KP_TEST_TESTS_H */

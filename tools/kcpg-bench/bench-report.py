@@ -178,6 +178,13 @@ def extra_table(res):
     st = [res.status("tp-3senders", lib, "copy", 1024) for lib in ("corosync", "kcpg")]
     lines.append("| 3 senders of 1 KiB, msgs/s delivered to each member | %s | %s | %s | %s |" % (
         fmt(c), fmt(k), fmt_ratio(ratio(k, c)), "ok" if st == ["ok", "ok"] else " / ".join(st)))
+    for path in ("copy", "zcb"):
+        c = res.value("tp-bigwindow", "corosync", path, 1048576, "mb_per_s")
+        k = res.value("tp-bigwindow", "kcpg", path, 1048576, "mb_per_s")
+        st = [res.status("tp-bigwindow", lib, path, 1048576) for lib in ("corosync", "kcpg")]
+        lines.append("| 1 MiB %s, 1 sender, 1 receiver, 8 MiB window (kcpg rings 16 MiB), MB/s "
+                     "| %s | %s | %s | %s |" % (path, fmt(c), fmt(k), fmt_ratio(ratio(k, c)),
+                                                "ok" if st == ["ok", "ok"] else " / ".join(st)))
     for size in (64, 102400):
         v = res.value("crypto-1to1", "corosync-aes256", "copy", size,
                       "msgs_per_s" if size == 64 else "mb_per_s")

@@ -30,11 +30,10 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 {
 	struct group_conn *c;
 
-	(void)group, (void)members, (void)left, (void)joined, (void)n_joined;
+	(void)group, (void)members, (void)left, (void)n_left, (void)joined, (void)n_joined;
 	if (cpg_context_get(h, (void **)&c) != CS_OK || !c)
 		return;
 	c->members_now = n_members;
-	c->members_left += n_left;
 }
 
 static void sleep_us(long us)

@@ -18,7 +18,6 @@ struct group_conn {
 	int fd;
 	struct cpg_name name;
 	size_t members_now;		/* after the last confchg */
-	uint64_t members_left;		/* processes seen leaving */
 	group_deliver_fn deliver;
 	void *user;
 };

@@ -286,6 +286,7 @@ struct kp_node {
 	kp_u8 tok_quiet;		/* nothing happened for a rotation */
 	kp_u32 tok_dest;		/* where tokbuf went */
 	kp_u64 tok_sent_seq;		/* token seq when we passed it */
+	kp_u64 burst_lo, burst_hi;	/* ordered this visit, to multicast */
 	kp_u8 holding;			/* idle token held here */
 	kp_u8 cancel_sent;		/* hold cancel sent since last visit */
 	kp_u8 idle_seen;		/* the ring looked idle at last visit */

@@ -145,10 +145,33 @@ static kp_u32 kp_send_some(struct kp_node *n, struct kp_token *t,
 			rs->my_sseq++;
 			kp_sq_advance(n);
 		}
-		kp_xmit(n, 0, p->data, p->len);
+		if (!n->burst_lo)
+			n->burst_lo = seq;
+		n->burst_hi = seq;
 		sent++;
 	}
 	return sent;
+}
+
+/*
+ * Multicast what this visit ordered.  It goes out after the token (the
+ * Accelerated Ring idea): the next member can start its own burst while
+ * ours is still on the wire.  The messages are in our store already, and
+ * members only ask for messages a rotation old, so a token that overtakes
+ * them costs nothing.
+ */
+static void kp_burst_out(struct kp_node *n)
+{
+	kp_u64 s;
+
+	for (s = n->burst_lo; s && s <= n->burst_hi; s++) {
+		struct kp_pkt *p = kp_rs_get(n->cur, s);
+
+		if (p)
+			kp_xmit(n, 0, p->data, p->len);
+	}
+	n->burst_lo = 0;
+	n->burst_hi = 0;
 }
 
 static int kp_rtr_has(const struct kp_token *t, kp_u64 s)
@@ -311,6 +334,7 @@ void kp_token_done(struct kp_node *n)
 	} else {
 		kp_tok_forward(n);
 	}
+	kp_burst_out(n);
 	kp_order_run(n);
 }
 
@@ -323,6 +347,7 @@ void kp_token_release(struct kp_node *n)
 	kp_timer_set(n, KP_TIMER_HOLD, 0);
 	kp_token_visit(n, 1);
 	kp_tok_forward(n);
+	kp_burst_out(n);
 	kp_order_run(n);
 }
 

@@ -128,11 +128,18 @@ fi
 ktest "the udev rule's group and mode, applied to /dev/kcpg" rule_applied
 ktest "a user outside group kcpg cannot open /dev/kcpg (EACCES)" nonmember_refused
 ktest "a member of group kcpg can open /dev/kcpg" member_opens
-if [ -x "$DEMO" ]; then
+if [ ! -x "$DEMO" ]; then
+	# Not built by "make all": build it here, readable by the test user.
+	chmod 755 "$work"
+	DEMO=$work/kcpg-demo
+	cc -std=gnu11 -O2 -I"$KTOP/include" -o "$DEMO" "$KTOP/tools/kcpg-demo.c" \
+		-L"$KTOP/ulib" -lcpg-kshim -Wl,-rpath,"$KTOP/ulib" || DEMO=
+fi
+if [ -n "$DEMO" ]; then
 	ktest "a member of group kcpg runs a process group (kcpg-demo)" member_runs_group
 	ktest "kcpg-demo fails for a user outside group kcpg" nonmember_demo_fails
 else
-	kskip "a member of group kcpg runs a process group" "tools/kcpg-demo not built (make demo)"
+	ktest "kcpg-demo builds" false
 fi
 ktest "lseek on /dev/kcpg fails with ESPIPE" lseek_refused
 kdone

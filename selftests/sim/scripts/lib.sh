@@ -1,39 +1,56 @@
-# Shared by the check scripts: run a step that ends with "N passed, N failed",
-# add its counts to the totals, keep its output in the log.
+# Shared by the check scripts: steps that each end with "N passed, N failed",
+# run JOBS at a time (default 2: the cores are shared), then summed.
 # shellcheck shell=sh
 
-TOTAL_PASSED=0
-TOTAL_FAILED=0
-LOG=${LOG:-build/check.log}
+STEPDIR=${STEPDIR:-build/steps}
+JOBS=${JOBS:-2}
+NSTEPS=0
 
-# step NAME CMD...: run CMD, print its non-passing lines and a summary line.
+# step NAME CMD...: queue a step.
 step() {
-	name=$1
+	NSTEPS=$((NSTEPS + 1))
+	f=$(printf '%s/%03d' "$STEPDIR" "$NSTEPS")
+	printf '%s\n' "$1" >"$f.name"
 	shift
-	start=$(date +%s)
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "$out" >>"$LOG"
-	last=$(echo "$out" | tail -n 1)
-	p=$(echo "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p')
-	f=$(echo "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p')
-	if [ -z "$p" ]; then
-		# No summary line: the step itself broke (crash, sanitizer).
-		p=0
-		f=1
-		echo "$out" | tail -n 20
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-	fi
-	if [ "$f" -ne 0 ]; then
-		echo "$out" | grep -E '^(FAIL|  )' | head -n 40
-	fi
-	TOTAL_PASSED=$((TOTAL_PASSED + p))
-	TOTAL_FAILED=$((TOTAL_FAILED + f))
-	printf '%-58s %5s passed, %s failed (%ss)\n' "$name" "$p" "$f" $(($(date +%s) - start))
+	printf '%s\n' "$*" >"$f.cmd"
 }
 
-finish() {
-	echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
-	[ "$TOTAL_FAILED" -eq 0 ]
+# Run one queued step (called through xargs): output, status, time.
+run_one() {
+	f=$1
+	start=$(date +%s)
+	sh -c "$(cat "$f.cmd")" >"$f.out" 2>&1
+	echo $? >"$f.rc"
+	echo $(($(date +%s) - start)) >"$f.secs"
+}
+
+# Run everything queued, print one line per step and the total.
+run_steps() {
+	ls "$STEPDIR"/*.cmd | sed 's/\.cmd$//' |
+		xargs -P "$JOBS" -I{} sh -c ". scripts/lib.sh; run_one {}"
+	tp=0
+	tf=0
+	for c in "$STEPDIR"/*.cmd; do
+		f=${c%.cmd}
+		last=$(tail -n 1 "$f.out")
+		p=$(echo "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p')
+		fl=$(echo "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p')
+		if [ -z "$p" ]; then
+			# No summary line: the step itself broke (crash, sanitizer).
+			p=0
+			fl=1
+			tail -n 20 "$f.out"
+		elif [ "$(cat "$f.rc")" -ne 0 ] && [ "$fl" -eq 0 ]; then
+			fl=1
+		fi
+		if [ "$fl" -ne 0 ]; then
+			grep -E '^(FAIL|  )' "$f.out" | head -n 30
+		fi
+		printf '%-58s %5s passed, %s failed (%ss)\n' "$(cat "$f.name")" "$p" "$fl" "$(cat "$f.secs")"
+		tp=$((tp + p))
+		tf=$((tf + fl))
+	done
+	cat "$STEPDIR"/*.out >build/check.log
+	echo "$tp passed, $tf failed"
+	[ "$tf" -eq 0 ]
 }

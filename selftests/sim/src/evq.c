@@ -29,7 +29,7 @@ void evq_push_keep(struct evq *q, const struct ev *e)
 	uint32_t i;
 
 	if (q->n == q->cap)
-		vec_grow_((void **)&q->h, &q->cap, sizeof(*q->h));
+		q->h = vec_grow_(q->h, &q->cap, sizeof(*q->h));
 	i = q->n++;
 	while (i) {
 		uint32_t p = (i - 1) / 2;

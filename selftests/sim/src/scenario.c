@@ -102,8 +102,12 @@ static void plan_partition(struct sim *s, struct scenario *sc, uint64_t t0,
 			      (uint8_t)rng_below(&s->rng_scn, sides);
 	if (!lone) {
 		uint32_t x = (uint32_t)rng_range(&s->rng_scn, 1, s->n_nodes);
+		int together = 1;
 
-		a->sides[x] = (a->sides[x] + 1) % sides;	/* never all together */
+		for (i = 2; i <= s->n_nodes; i++)
+			together &= a->sides[i] == a->sides[1];
+		if (together)	/* never all on one side */
+			a->sides[x] = (a->sides[x] + 1) % sides;
 	}
 	if (rng_below(&s->rng_scn, 3) == 0 && s->n_nodes >= 2) {
 		struct action *c = act(sc, t0 + (t1 - t0) / 4, A_CUT);

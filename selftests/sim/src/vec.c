@@ -9,15 +9,15 @@ static void oom(void)
 	abort();
 }
 
-void vec_grow_(void **p, uint32_t *cap, size_t elsz)
+void *vec_grow_(void *p, uint32_t *cap, size_t elsz)
 {
 	uint32_t ncap = *cap ? *cap * 2 : 8;
-	void *np = realloc(*p, (size_t)ncap * elsz);
+	void *np = realloc(p, (size_t)ncap * elsz);
 
 	if (!np)
 		oom();
-	*p = np;
 	*cap = ncap;
+	return np;
 }
 
 void *xmalloc(size_t n)

@@ -13,19 +13,24 @@
 
 #define VEC(T) struct { T *v; uint32_t n, cap; }
 
-/* Grows *p to hold at least one more element; aborts on OOM (a test tool). */
-void vec_grow_(void **p, uint32_t *cap, size_t elsz);
+/*
+ * Returns @p grown to hold at least one more element; aborts on OOM (a test
+ * tool).  It returns the pointer rather than storing it through a void **:
+ * writing a T * through a void ** breaks strict aliasing, and gcc -O2 then
+ * keeps using the old array.
+ */
+void *vec_grow_(void *p, uint32_t *cap, size_t elsz);
 
 #define vec_push(vp, x) do {						\
 	if ((vp)->n == (vp)->cap)					\
-		vec_grow_((void **)&(vp)->v, &(vp)->cap, sizeof(*(vp)->v)); \
+		(vp)->v = vec_grow_((vp)->v, &(vp)->cap, sizeof(*(vp)->v)); \
 	(vp)->v[(vp)->n++] = (x);					\
 } while (0)
 
 /* Reserve a slot and return a pointer to it (zeroed). */
 #define vec_add(vp) ({							\
 	if ((vp)->n == (vp)->cap)					\
-		vec_grow_((void **)&(vp)->v, &(vp)->cap, sizeof(*(vp)->v)); \
+		(vp)->v = vec_grow_((vp)->v, &(vp)->cap, sizeof(*(vp)->v)); \
 	memset(&(vp)->v[(vp)->n], 0, sizeof(*(vp)->v));		\
 	&(vp)->v[(vp)->n++];						\
 })

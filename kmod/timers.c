@@ -31,9 +31,8 @@ void kcpg_timers_init(struct kcpg_net *kn)
 	for (i = 0; i < KP_TIMER_NR; i++) {
 		kn->timers[i].kn = kn;
 		kn->timers[i].which = i;
-		hrtimer_init(&kn->timers[i].timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_ABS_SOFT);
-		kn->timers[i].timer.function = kcpg_timer_fn;
+		hrtimer_setup(&kn->timers[i].timer, kcpg_timer_fn,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 		kn->deadline[i] = 0;
 	}
 }

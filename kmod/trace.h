@@ -90,7 +90,7 @@ TRACE_EVENT(kcpg_drop,
 		__field(u32, len)
 	),
 	TP_fast_assign(
-		__assign_str(reason, reason);
+		kcpg_assign_str(reason, reason);
 		__entry->nodeid = nodeid;
 		__entry->len = len;
 	),

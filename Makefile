@@ -21,7 +21,7 @@ export KCPG_CACHE := $(CACHE)
 SUBDIRS := ulib tools selftests/kcpg
 
 .PHONY: all deps module modules ulib tools selftests check check-host check-vm \
-	check-debug check-2vm demo sparse checkpatch install modules_install clean sim-long \
+	check-debug check-2vm check-sim demo sparse checkpatch install modules_install clean sim-long \
 	fuzz-smoke bench dkms-install deb install-man
 
 all: deps module ulib tools selftests
@@ -60,6 +60,11 @@ check-debug: all
 # Two VMs, two kernels, one cluster (slow: two emulated machines at once).
 check-2vm: all
 	@scripts/two-vm-test
+
+# The deterministic simulator over 2,000+ seeds, mutations, replay, fuzz smoke.
+check-sim: deps
+	$(MAKE) -C selftests/sim check
+	$(MAKE) -C selftests/sim fuzz-smoke
 
 sim-long: deps
 	$(MAKE) -C selftests/sim sim-long

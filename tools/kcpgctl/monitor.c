@@ -24,9 +24,29 @@ static int event(const struct nlmsghdr *nlh, void *data, struct kc_err *e)
 		return 0;	/* a newer module's other multicasts */
 	if (kc_msg_event(nlh, &ev, e))
 		return -1;
-	kc_print_event(stdout, &ev, m->json);
+	kc_print_event(stdout, &ev, "membership", m->json);
 	kc_event_free(&ev);
 	m->seen++;
+	return 0;
+}
+
+/*
+ * The ring as it is once subscribed: where the changes start from.  Its
+ * line also tells a script that no later change can be missed.
+ */
+static int print_current(struct kc_ctx *c, bool json)
+{
+	struct kc_status st;
+	struct kc_event ev = { 0 };
+
+	if (kc_get_status(c, &st))
+		return -1;
+	ev.has_ring = st.has_ring;
+	ev.ring_rep = st.ring_rep;
+	ev.ring_seq = st.ring_seq;
+	ev.members = st.members;
+	kc_print_event(stdout, &ev, "current", json);
+	kc_status_free(&st);
 	return 0;
 }
 
@@ -48,6 +68,8 @@ int kc_cmd_monitor(struct kc_ctx *c, int argc, char **argv)
 		return -1;
 	/* Each event is flushed as printed: monitor usually writes into a pipe. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (print_current(c, m.json))
+		return -1;
 	while (!m.count || m.seen < m.count) {
 		struct kc_err e = { { 0 } };
 

@@ -213,14 +213,14 @@ void kc_print_stats(FILE *f, const struct kc_stats *s, bool json)
 	}
 }
 
-void kc_print_event(FILE *f, const struct kc_event *ev, bool json)
+void kc_print_event(FILE *f, const struct kc_event *ev, const char *what, bool json)
 {
 	if (json) {
 		struct kc_json j;
 
 		kc_json_init(&j, f);
 		kc_json_open_object(&j, NULL);
-		kc_json_str(&j, "event", "membership");
+		kc_json_str(&j, "event", what);
 		if (ev->has_ring)
 			json_ring(&j, ev->ring_rep, ev->ring_seq);
 		json_members(&j, "members", &ev->members);
@@ -228,7 +228,7 @@ void kc_print_event(FILE *f, const struct kc_event *ev, bool json)
 		kc_json_end(&j);
 		return;
 	}
-	fputs("membership", f);
+	fputs(what, f);
 	if (ev->has_ring)
 		fprintf(f, " ring rep %" PRIu32 " seq %" PRIu64, ev->ring_rep, ev->ring_seq);
 	fputs(" members", f);

@@ -17,6 +17,7 @@ void kc_print_status(FILE *f, const struct kc_status *st, bool json);
 void kc_print_peers(FILE *f, const struct kc_peer *peers, size_t n, bool json);
 void kc_print_groups(FILE *f, const struct kc_groups *g, bool json);
 void kc_print_stats(FILE *f, const struct kc_stats *s, bool json);
-void kc_print_event(FILE *f, const struct kc_event *ev, bool json);
+/* what: "membership" for a change, "current" for the state monitor starts from. */
+void kc_print_event(FILE *f, const struct kc_event *ev, const char *what, bool json);
 
 #endif

@@ -160,11 +160,14 @@ TEST(event_lines)
 
 	kc_members_add(&ev.members, 1);
 	kc_members_add(&ev.members, 3);
-	CAPTURE(out, kc_print_event(f, &ev, false));
+	CAPTURE(out, kc_print_event(f, &ev, "membership", false));
 	CHECK_STR(out, "membership ring rep 1 seq 12 members 1 3\n");
 	free(out);
-	CAPTURE(out, kc_print_event(f, &ev, true));
+	CAPTURE(out, kc_print_event(f, &ev, "membership", true));
 	CHECK_STR(out, "{\"event\":\"membership\",\"ring\":{\"rep\":1,\"seq\":12},\"members\":[1,3]}\n");
+	free(out);
+	CAPTURE(out, kc_print_event(f, &ev, "current", false));
+	CHECK_STR(out, "current ring rep 1 seq 12 members 1 3\n");
 	free(out);
 	kc_event_free(&ev);
 }

@@ -221,18 +221,25 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i)
 	uint32_t nxt = ring_change_in_call(l, pi->inc, r->call, r->spos), k;
 	uint64_t sig = 0;
 
-	if (nxt == NO_IDX)
-		return ring_key(l, r->ring);
-	/* A NODEUP confchg opens the new regular configuration. */
+	/* A NODEUP confchg opens the new regular configuration: the ring of
+	 * the totem confchg that follows it.
+	 */
 	if (r->kind == REC_CONFCHG && conf_node_event(rec_conf(l, r))) {
 		const struct conf_info *ci = rec_conf(l, r);
 
 		for (k = ci->n_members; k < ci->n_members + ci->n_left; k++)
 			if (ci->a[k].reason == KP_REASON_NODEDOWN)
 				break;
-		if (k == ci->n_members + ci->n_left)
-			return ring_key(l, nxt);
+		if (k == ci->n_members + ci->n_left) {
+			for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++)
+				if (pi->recs.v[k].kind == REC_TOTEM)
+					return ring_key(l, pi->recs.v[k].ref);
+			if (nxt != NO_IDX)
+				return ring_key(l, nxt);
+		}
 	}
+	if (nxt == NO_IDX)
+		return ring_key(l, r->ring);
 	for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++) {
 		const struct rec *c = &pi->recs.v[k];
 		const struct conf_info *ci;

@@ -171,6 +171,7 @@ void scenario_plan(struct sim *s)
 					a->node = k;
 					a->mask = clique;
 					clique |= 1ULL << k;
+					leaving |= 1ULL << k;	/* changing, anyway */
 				}
 			}
 			/* N -> 1: one leaves, to come back in the next episode;
@@ -183,7 +184,7 @@ void scenario_plan(struct sim *s)
 				left_once = 1;
 				k = (uint32_t)pick_node(s, clique);
 				clique &= ~(1ULL << k);
-				leaving = 1ULL << k;
+				leaving |= 1ULL << k;
 				/* After this episode's joins, so links are there. */
 				a = act(sc, t + len / 2 + rng_below(&s->rng_scn, len / 4),
 					A_PEER_LEAVE);
@@ -202,8 +203,8 @@ void scenario_plan(struct sim *s)
 			uint64_t c0 = t + rng_below(&s->rng_scn, len / 2);
 			uint64_t c1 = c0 + rng_range(&s->rng_scn, T / 4, 3 * T);
 
-			/* Not the node leaving the configuration: its leave
-			 * would then change nothing.
+			/* Not a node joining or leaving the configuration:
+			 * that change would then change nothing.
 			 */
 			a = act(sc, c0, A_CRASH);
 			a->node = (uint32_t)pick_node(s, all & ~leaving);

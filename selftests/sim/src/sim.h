@@ -135,6 +135,7 @@ struct sim {
 	uint64_t fc_refusals;
 	/* Benchmark: time inside core calls, and inside our callbacks. */
 	uint64_t call_t0, core_ns, cb_ns, cb_in_call;
+	uint64_t clock_cost;	/* reading the clock twice, + 1; 0 = unknown */
 	uint32_t pending_msg;	/* message being sent by kp_mcast now */
 	int pending_delivered;
 };

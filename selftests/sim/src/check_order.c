@@ -196,7 +196,8 @@ static void agreed(const struct analysis *a, struct check_result *res)
 	}
 
 	/* Kahn's algorithm over the edges sorted by source. */
-	qsort(g.edges.v, g.edges.n, sizeof(*g.edges.v), edge_cmp);
+	if (g.edges.n)
+		qsort(g.edges.v, g.edges.n, sizeof(*g.edges.v), edge_cmp);
 	indeg = xcalloc(g.nodes.n + 1, sizeof(uint32_t));
 	queue = xcalloc(g.nodes.n + 1, sizeof(uint32_t));
 	for (i = 0; i < g.edges.n; i++) {

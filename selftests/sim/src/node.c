@@ -198,7 +198,8 @@ static int op_deliver(void *ctx, struct kp_handle *h, const struct kp_msg *m)
 			       total, m->len);
 	buf = scratch(s, total);
 	for (i = 0; i < m->iovcnt; i++) {
-		memcpy(buf + off, m->iov[i].base, m->iov[i].len);
+		if (m->iov[i].len)
+			memcpy(buf + off, m->iov[i].base, m->iov[i].len);
 		off += m->iov[i].len;
 	}
 	mutate_at_delivery(s, p, buf, total, m->guarantee);
@@ -353,7 +354,8 @@ static int op_totem_confchg(void *ctx, struct kp_handle *h,
 			       "totem_confchg with %u nodes", cnt);
 		cnt = KP_MAX_NODES;
 	}
-	memcpy(nodes, t->nodes, cnt * sizeof(*nodes));
+	if (cnt)
+		memcpy(nodes, t->nodes, cnt * sizeof(*nodes));
 	r = base_rec(s, n, REC_TOTEM);
 	r.ref = record_ring(&s->log, &t->ring_id, nodes, cnt);
 	if (r.ref != n->ring) {

@@ -508,8 +508,20 @@ void node_crash(struct sim *s, uint32_t id)
 	n->kp = NULL;
 	for (i = 0; i < KP_TIMER_NR; i++)
 		n->timer_gen[i]++;
-	for (i = 0; i < n->deferred.n; i++)
-		free(n->deferred.v[i].data);
+	for (i = 0; i < n->deferred.n; i++) {
+		const struct ev *e = &n->deferred.v[i];
+
+		/* A peer change the paused node never applied is still the
+		 * configuration it restarts with.
+		 */
+		if (e->type == EV_PEER) {
+			if (e->gen)
+				n->peers |= 1ULL << e->b;
+			else
+				n->peers &= ~(1ULL << e->b);
+		}
+		free(e->data);
+	}
 	n->deferred.n = 0;
 	n->paused = 0;
 	n->alive = 0;

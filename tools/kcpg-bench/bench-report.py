@@ -73,6 +73,17 @@ class Results:
     def raw(self, mode, size):
         return self.value("raw", "raw", mode, size, "mb_per_s")
 
+    def raw_best(self):
+        """The best memcpy rate of the run: the physical copy limit.
+
+        glibc picks vector loops for mid sizes, which software emulation runs
+        slowly, and `rep movsb` for large ones, as the kernel always does; the
+        best size's rate is the one the kernel's copies can approach.
+        """
+        rates = [self.raw("memcpy", s) for s in self.sizes("raw")]
+        rates = [r for r in rates if r]
+        return max(rates) if rates else None
+
     def checked(self):
         n = errors = 0
         for reps in self.points.values():
@@ -118,7 +129,7 @@ def fmt_pct(r):
 def throughput_table(res, row):
     lines = [
         "| size | path | corosync msgs/s | kcpg msgs/s | corosync MB/s | kcpg MB/s "
-        "| kcpg / corosync | kcpg / memcpy | check |",
+        "| kcpg / corosync | kcpg / best memcpy | check |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in res.sizes(row):
@@ -135,7 +146,7 @@ def throughput_table(res, row):
                 for lib in ("corosync", "kcpg") if res.status(row, lib, path, size) != "ok")
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 human_size(size), path, fmt(cm), fmt(km), fmt(cb), fmt(kb),
-                fmt_ratio(ratio(kb, cb)), fmt_pct(ratio(kb, res.raw("memcpy", size))),
+                fmt_ratio(ratio(kb, cb)), fmt_pct(ratio(kb, res.raw_best())),
                 check))
     return "\n".join(lines)
 

@@ -327,7 +327,10 @@ static void member_main(const struct bench_opts *o, struct tp_shared *sh,
 		atomic_store(&sh->abort, 1);
 	crew_ready(&sh->sync);
 	if (atomic_load(&sh->abort))
-		;	/* skipped or failed: nothing to measure */
+		/* Skipped or failed: leave only once everyone is in, or a
+		 * member still joining would wait for a group that shrinks.
+		 */
+		crew_wait_go(&sh->sync);
 	else if (index < o->senders)
 		run_sender(&t, zcb);
 	else

@@ -71,7 +71,8 @@ struct rec_aux {
 	uint64_t tkey;		/* CONFCHG: the transition from the previous view
 				 * (its members, this confchg, ctag, n); 0 if the
 				 * process was not a member before it */
-	uint64_t akey;		/* CONFCHG: (previous view, ctag, n), 0 likewise */
+	uint64_t akey;		/* CONFCHG: (previous view, ctag, n) if that view
+				 * opened in the same configuration, else 0 */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
 	uint32_t ring;		/* CONFCHG: the node's ring (for reports) */
 	uint8_t member;		/* process was a member of a group at this rec */

@@ -299,16 +299,23 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 
 					x->tkey = counted(&seen, hcombine(key2(vk, content),
 									   x->ctag));
-					x->akey = counted(&seen, hcombine(key2(vk, 0xa9), x->ctag));
+					/* Agreement only where the view opened in the
+					 * configuration it closes in: there all members
+					 * count its occurrences alike.
+					 */
+					if (a->aux[p][view].ctag == x->ctag)
+						x->akey = counted(&seen, hcombine(key2(vk, 0xa9),
+										  x->ctag));
 				}
 				if (debug)
-					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx\n",
+					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx akey %016llx\n",
 						pi->pid, i, (unsigned long long)r->time,
 						r->group, ring->rep,
 						(unsigned long long)ring->seq,
 						(unsigned long long)x->evid,
 						(unsigned long long)x->tkey,
-						(unsigned long long)x->ctag);
+						(unsigned long long)x->ctag,
+						(unsigned long long)x->akey);
 				view = i;
 				if (conf_has(c, pi->nodeid, pi->pid, 2, NULL))
 					member = 1;

@@ -147,7 +147,7 @@ void scenario_plan(struct sim *s)
 	t = 1000000;
 	for (e = 0; e < episodes; e++) {
 		uint64_t len = rng_range(&s->rng_scn, 2 * T, 6 * T) + 100000000ULL;
-		uint64_t end = t + len, crashed = 0, leaving = 0;
+		uint64_t end = t + len, crashed = 0, leaving = 0, last_join = 0, lt;
 		struct action *a = act(sc, t, A_NET);
 		struct action *w;
 		uint32_t k;
@@ -166,8 +166,11 @@ void scenario_plan(struct sim *s)
 				if (clique & (1ULL << k))
 					continue;
 				{
-					a = act(sc, t + rng_below(&s->rng_scn, len / 2),
-						A_PEER_JOIN);
+					uint64_t jt = t + rng_below(&s->rng_scn, len / 2);
+
+					if (jt > last_join)
+						last_join = jt;
+					a = act(sc, jt, A_PEER_JOIN);
 					a->node = k;
 					a->mask = clique;
 					clique |= 1ULL << k;
@@ -185,9 +188,17 @@ void scenario_plan(struct sim *s)
 				k = (uint32_t)pick_node(s, clique);
 				clique &= ~(1ULL << k);
 				leaving |= 1ULL << k;
-				/* After this episode's joins, so links are there. */
-				a = act(sc, t + len / 2 + rng_below(&s->rng_scn, len / 4),
-					A_PEER_LEAVE);
+				/* After this episode's joins have formed a ring
+				 * (else the leave changes nothing).
+				 */
+				lt = t + len / 2 + rng_below(&s->rng_scn, len / 4);
+				if (lt < last_join + 4 * T)
+					lt = last_join + 4 * T;
+				if (lt + T > end) {
+					end = lt + 2 * T;
+					len = end - t;
+				}
+				a = act(sc, lt, A_PEER_LEAVE);
 				a->node = k;
 				a->mask = clique;
 			}

@@ -79,6 +79,7 @@ struct th_proc {
 	int refuse;			/* return KP_EAGAIN from now on */
 	int refuse_after;		/* > 0: accept that many, then refuse */
 	int expelled;
+	uint64_t n_msgs;		/* kp-bench: deliveries */
 };
 
 struct th_pkt {
@@ -137,6 +138,7 @@ struct th_net {
 	uint64_t now;
 	uint64_t rng;
 	struct th_pkt *q;		/* in flight, sorted by time */
+	struct th_pkt *q_tail;
 	unsigned loss_pct, dup_pct;
 	uint64_t min_delay, max_delay;	/* ns */
 	unsigned char cut[TH_MAX_NODES][TH_MAX_NODES];	/* 1: no link */

@@ -68,6 +68,7 @@ void th_net_free(struct th_net *net)
 		net->q = p->next;
 		free(p);
 	}
+	net->q_tail = NULL;
 	free(net);
 }
 
@@ -108,6 +109,8 @@ long th_net_run(struct th_net *net, uint64_t until)
 			if (p->at > until)
 				break;
 			net->q = p->next;
+			if (!net->q)
+				net->q_tail = NULL;
 			net->now = p->at;
 			tn = net->nodes[p->to - 1];
 			if (tn && !tn->down) {

@@ -138,6 +138,26 @@ static kp_u32 kp_memb_cap(const struct kp_node *n)
 			KP_MAX_NODES);
 }
 
+/*
+ * More members than one commit token can carry: the highest ids (never
+ * ourselves) wait for a later ring.  A merge will not take them either, so
+ * the MTU must be sized for the cluster (docs/protocol.md, Limits).
+ */
+static void kp_memb_trim(struct kp_node *n, struct kp_nodeset *memb,
+			 kp_u32 cap)
+{
+	kp_u32 i = memb->n;
+
+	while (memb->n > cap && i-- > 0) {
+		kp_u32 id = memb->id[i];
+
+		if (id == n->cfg.nodeid)
+			continue;
+		kp_set_add(&n->fail, id);
+		kp_set_del(memb, id);
+	}
+}
+
 static void kp_commit_fill(struct kp_node *n, struct kp_commit *c)
 {
 	int i = -1;
@@ -230,9 +250,16 @@ static void kp_commit_start(struct kp_node *n, const struct kp_nodeset *memb)
 static void kp_consensus_check(struct kp_node *n)
 {
 	struct kp_nodeset *memb = &n->scratch_set;
-	kp_u32 i;
+	kp_u32 i, cap = kp_memb_cap(n);
 
 	kp_set_minus(memb, &n->proc, &n->fail);
+	if (memb->n > cap) {
+		kp_memb_trim(n, memb, cap);
+		kp_set_clear(&n->cons);
+		kp_set_add(&n->cons, n->cfg.nodeid);
+		kp_join_send(n);
+		return;
+	}
 	for (i = 0; i < memb->n; i++)
 		if (!kp_set_has(&n->cons, memb->id[i]))
 			return;
@@ -255,11 +282,7 @@ void kp_consensus_timeout(struct kp_node *n)
 		if (!kp_set_has(&n->cons, memb->id[i]))
 			kp_set_add(&n->fail, memb->id[i]);
 	kp_set_minus(memb, &n->proc, &n->fail);
-	/* More nodes than a commit token can carry: the rest wait. */
-	while (memb->n > cap) {
-		kp_set_add(&n->fail, memb->id[memb->n - 1]);
-		memb->n--;
-	}
+	kp_memb_trim(n, memb, cap);
 	kp_set_clear(&n->cons);
 	kp_set_add(&n->cons, n->cfg.nodeid);
 	if (memb->n <= 1) {

@@ -453,6 +453,41 @@ static void t_one_n_one(void)
 	th_net_free(net);
 }
 
+/*
+ * Sixteen nodes, but an MTU whose commit token carries only eleven: rings
+ * stay within it, no datagram is ever larger than the MTU, and messages of
+ * the smallest fragment size still flow.
+ */
+static void t_small_mtu_many_nodes(void)
+{
+	struct th_net *net = th_net_new(0, 13);
+	struct th_proc *a, *b;
+	int i;
+
+	net->mtu = 512;
+	net->n = 16;
+	for (i = 0; i < 16; i++)
+		net->nodes[i] = th_net_node_create(net, i + 1);
+	th_net_run(net, net->now + 5000 * MS);
+	for (i = 0; i < 16; i++)
+		CHECK(th_ring_size(net->nodes[i]) <= 11);
+	CHECK(th_ring_size(net->nodes[0]) >= 8);
+	a = th_proc_new(net->nodes[0], 100);
+	b = th_proc_new(net->nodes[1], 101);
+	CHECK_EQ(th_join(a, "g"), 0);
+	CHECK_EQ(th_join(b, "g"), 0);
+	th_net_run(net, net->now + 500 * MS);
+	CHECK_EQ(th_send_tagged(a, KP_SAFE, 1, 100000), 0);
+	CHECK_EQ(th_send_tagged(b, KP_AGREED, 1, 30), 0);
+	th_net_run(net, net->now + 3000 * MS);
+	CHECK_EQ(th_count(a, EV_MSG), 2);
+	CHECK_EQ(th_count(b, EV_MSG), 2);
+	CHECK(th_check_order((struct th_proc *[]){ a, b }, 2));
+	th_proc_free(a);
+	th_proc_free(b);
+	th_net_free(net);
+}
+
 const struct th_test tests_ring[] = {
 	TH_TEST(t_two_form),
 	TH_TEST(t_ring_order),
@@ -466,5 +501,6 @@ const struct th_test tests_ring[] = {
 	TH_TEST(t_detach_multi),
 	TH_TEST(t_idle_hold),
 	TH_TEST(t_one_n_one),
+	TH_TEST(t_small_mtu_many_nodes),
 	{ NULL, NULL }
 };

@@ -108,6 +108,11 @@ static void th_send_cb(void *ctx, kp_u32 dest, const void *pkt, kp_size len)
 	int i;
 
 	tn->pkts_sent++;
+	if (tn->mtu && len > tn->mtu) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: node %u sent %zu bytes, mtu %u\n",
+			th_current, tn->nodeid, (size_t)len, tn->mtu);
+	}
 	if (!net || tn->down)
 		return;
 	if (dest) {

@@ -102,6 +102,7 @@ struct th_node {
 	int fail_all;			/* every alloc fails */
 	long n_alloc_calls;
 	long pkts_sent;
+	uint32_t mtu;
 	int down;			/* crashed: neither sends nor receives */
 };
 
@@ -143,9 +144,11 @@ struct th_net {
 	uint64_t min_delay, max_delay;	/* ns */
 	unsigned char cut[TH_MAX_NODES][TH_MAX_NODES];	/* 1: no link */
 	long delivered_pkts;
+	uint32_t mtu;			/* 0: the default */
 };
 
 struct th_net *th_net_new(int n, uint64_t seed);
+struct th_node *th_net_node_create(struct th_net *net, uint32_t id);
 void th_net_free(struct th_net *net);
 /* Run until @until (absolute ns); returns events processed. */
 long th_net_run(struct th_net *net, uint64_t until);

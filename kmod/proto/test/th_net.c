@@ -17,7 +17,7 @@ static uint64_t th_net_rand(struct th_net *net)
 	return x;
 }
 
-static struct th_node *th_net_node_create(struct th_net *net, uint32_t id)
+struct th_node *th_net_node_create(struct th_net *net, uint32_t id)
 {
 	struct th_node *tn = calloc(1, sizeof(*tn));
 	struct kp_config cfg;
@@ -33,6 +33,9 @@ static struct th_node *th_net_node_create(struct th_net *net, uint32_t id)
 	cfg.join_timeout = 20000000ull;
 	cfg.consensus_timeout = 240000000ull;
 	cfg.merge_timeout = 100000000ull;
+	if (net->mtu)
+		cfg.mtu = net->mtu;
+	tn->mtu = cfg.mtu;
 	tn->node = kp_node_create(&cfg, &th_ops, tn, net->now,
 				  th_net_rand(net));
 	for (i = 1; i <= net->n; i++)

@@ -58,10 +58,12 @@ struct check_result {
  * the same transitional configuration get the same NODEDOWN (or none);
  * processes in different ones of the same group see each other leave.
  *
- * Keys count occurrences: the n-th time a process meets the same key is a
- * different event from its (n-1)-th.  Two members of one configuration see
- * the same sequence of confchgs of their group while both are members, so
- * they count alike.  Confchg contents leave out the joined list: at a merge
+ * Keys count occurrences: the n-th time a process leaves a view with the
+ * same members the same way is a different event from its (n-1)-th.  Two
+ * members see the same sequence of confchgs of their group while both are
+ * members, so they count alike; the count ignores the configuration (a node
+ * cannot always tell which ring an event of the call that moved it belongs
+ * to), the configuration then decides who is compared.  Confchg contents leave out the joined list: at a merge
  * each side sees the other side join.
  */
 struct rec_aux {
@@ -69,9 +71,9 @@ struct rec_aux {
 	uint64_t evid;		/* CONFCHG: (members after, leavers, ctag, n) */
 	uint64_t vkey;		/* CONFCHG: the view it opens (group, members) */
 	uint64_t tkey;		/* CONFCHG: the transition from the previous view
-				 * (its members, this confchg, ctag, n); 0 if the
+				 * (its members, this confchg, n, ctag); 0 if the
 				 * process was not a member before it */
-	uint64_t akey;		/* CONFCHG: (previous view, ctag, n) if that view
+	uint64_t akey;		/* CONFCHG: (previous view, n, ctag) if that view
 				 * opened in the same configuration, else 0 */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
 	uint32_t ring;		/* CONFCHG: the node's ring (for reports) */

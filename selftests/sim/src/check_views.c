@@ -297,15 +297,22 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 				    pi->recs.v[view].group == r->group) {
 					uint64_t vk = a->aux[p][view].vkey;
 
-					x->tkey = counted(&seen, hcombine(key2(vk, content),
-									   x->ctag));
-					/* Agreement only where the view opened in the
-					 * configuration it closes in: there all members
-					 * count its occurrences alike.
+					/* Occurrences are counted whatever the
+					 * configuration (a node that moves to a new ring
+					 * in the call that delivers its first events
+					 * cannot tell which ring they belong to, and
+					 * would count them apart); the configuration
+					 * only decides who is compared.
 					 */
-					if (a->aux[p][view].ctag == x->ctag)
-						x->akey = counted(&seen, hcombine(key2(vk, 0xa9),
-										  x->ctag));
+					x->tkey = hcombine(counted(&seen, key2(vk, content)),
+							   x->ctag);
+					x->akey = hcombine(counted(&seen, key2(vk, 0xa9)),
+							   x->ctag);
+					/* Agreement only where the view opened in the
+					 * configuration it closes in.
+					 */
+					if (a->aux[p][view].ctag != x->ctag)
+						x->akey = 0;
 				}
 				if (debug)
 					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx akey %016llx\n",

@@ -332,6 +332,14 @@ def main():
     n, errors = res.checked()
     plot_error = plot(res, out_png)
     meta = res.meta
+    if not meta.get("corosync"):
+        # Runs before the meta line carried it: the log names the version.
+        log = os.path.splitext(results)[0] + ".log"
+        if os.path.exists(log):
+            for line in open(log):
+                if line.startswith("# corosync") and "version '" in line:
+                    meta["corosync"] = line.split("version '")[1].split("'")[0]
+                    break
     run = "%s, kernel %s, %s vCPUs (TCG), corosync %s" % (
         meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpus", "?"),
         meta.get("corosync", "?"))

@@ -66,7 +66,8 @@ static void lat_deliver(void *user, uint32_t nodeid, uint32_t pid, const void *m
 	struct lat_member *m = user;
 	struct bench_hdr h;
 
-	(void)nodeid, (void)pid;
+	(void)nodeid;
+	(void)pid;
 	if (payload_check(msg, len, m->o->verify, m->run, m->senders, &h, &m->err))
 		return;
 	if (h.kind == KIND_END) {
@@ -136,9 +137,12 @@ static void *probe_buffer(struct lat_member *m, int zcb, uint64_t *body_hash)
 			lat_fail(m, "cpg_zcb_alloc", res);
 			return NULL;
 		}
-	} else if (!(buf = malloc(m->size))) {
-		lat_fail(m, "malloc", CS_ERR_NO_MEMORY);
-		return NULL;
+	} else {
+		buf = malloc(m->size);
+		if (!buf) {
+			lat_fail(m, "malloc", CS_ERR_NO_MEMORY);
+			return NULL;
+		}
 	}
 	*body_hash = m->o->verify == VERIFY_CHEAP ? payload_body_hash(m->size, m->run) : 0;
 	payload_fill(buf, m->size, m->o->verify, m->run, m->index, 0, *body_hash, 1);

@@ -50,9 +50,18 @@ static int parse_size(const char *s, uint64_t *out)
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end)
 		return -1;
@@ -166,31 +175,59 @@ int main(int argc, char **argv)
 	parse_sizes("64,1024,10240,102400,1048576", &o);
 	while ((opt = getopt_long(argc, argv, "m:s:p:S:r:t:w:n:g:l:qh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'm': bad |= parse_mode(optarg, &o.mode); break;
-		case 's': bad |= parse_sizes(optarg, &o); break;
-		case 'p': bad |= parse_paths(optarg, &o.paths); break;
-		case 'S': bad |= parse_uint(optarg, BENCH_MAX_SENDERS, &o.senders); break;
-		case 'r': bad |= parse_uint(optarg, BENCH_MAX_MEMBERS, &o.receivers); break;
+		case 'm':
+			bad |= parse_mode(optarg, &o.mode);
+			break;
+		case 's':
+			bad |= parse_sizes(optarg, &o);
+			break;
+		case 'p':
+			bad |= parse_paths(optarg, &o.paths);
+			break;
+		case 'S':
+			bad |= parse_uint(optarg, BENCH_MAX_SENDERS, &o.senders);
+			break;
+		case 'r':
+			bad |= parse_uint(optarg, BENCH_MAX_MEMBERS, &o.receivers);
+			break;
 		case 't':
 			bad |= parse_uint(optarg, 3600, &secs);
 			o.duration_ms = secs * 1000;
 			break;
-		case 'w': bad |= parse_size(optarg, &o.window_bytes); break;
+		case 'w':
+			bad |= parse_size(optarg, &o.window_bytes);
+			break;
 		case OPT_WINDOW_MSGS:
 			bad |= parse_uint(optarg, 1u << 30, &o.window_msgs);
 			break;
-		case 'n': bad |= parse_uint(optarg, 1000000, &o.samples); break;
-		case OPT_WARMUP: bad |= parse_uint(optarg, 100000, &o.warmup); break;
-		case 'g': bad |= parse_guarantee(optarg, &o.guarantee); break;
-		case OPT_FULL: o.verify = VERIFY_FULL; break;
+		case 'n':
+			bad |= parse_uint(optarg, 1000000, &o.samples);
+			break;
+		case OPT_WARMUP:
+			bad |= parse_uint(optarg, 100000, &o.warmup);
+			break;
+		case 'g':
+			bad |= parse_guarantee(optarg, &o.guarantee);
+			break;
+		case OPT_FULL:
+			o.verify = VERIFY_FULL;
+			break;
 		case OPT_STALL:
 			bad |= parse_uint(optarg, 3600, &secs);
 			o.stall_ms = secs * 1000;
 			break;
-		case 'l': o.label = optarg; break;
-		case 'q': o.table = false; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'l':
+			o.label = optarg;
+			break;
+		case 'q':
+			o.table = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (bad || optind != argc || o.senders < 1 || o.duration_ms == 0 || o.samples == 0 ||

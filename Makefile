@@ -80,7 +80,9 @@ tools/kcpg-demo: tools/kcpg-demo.c ulib
 		-Lulib -lcpg-kshim -Wl,-rpath,'$$ORIGIN/../ulib'
 
 
-install: all install-man
+# Each directory's install target builds what it installs; no `deps` here, so
+# installing on a production machine never pulls in the test VM's packages.
+install: install-man
 	@for d in $(SUBDIRS); do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) || exit 1; fi; \
 	done

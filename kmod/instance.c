@@ -8,6 +8,7 @@
  * every handle bound to it; the instance itself holds none (its socket is
  * a kernel socket, which does not pin the namespace either).
  */
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/ktime.h>
 #include <linux/in.h>
@@ -19,6 +20,32 @@
 #define KCPG_DEFAULT_NODEID	1
 
 static unsigned int kcpg_net_id __read_mostly;
+
+/*
+ * Instances alive, the initial namespace's included: read-only as
+ * /sys/module/kcpg/parameters/instances.  It drops once a namespace's
+ * pernet exit has run, so a test sees a deleted namespace really freed:
+ * a reference held by anyone, kcpg included, would keep it up forever.
+ */
+static atomic_t kcpg_instances = ATOMIC_INIT(0);
+
+static int kcpg_instances_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&kcpg_instances));
+}
+
+/* A count, not a setting: refused at insmod time too. */
+static int kcpg_instances_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;
+}
+
+static const struct kernel_param_ops kcpg_instances_ops = {
+	.set = kcpg_instances_set,
+	.get = kcpg_instances_get,
+};
+module_param_cb(instances, &kcpg_instances_ops, NULL, 0444);
+MODULE_PARM_DESC(instances, "Live instances, one per network namespace (read-only)");
 
 u64 kcpg_now(void)
 {
@@ -72,6 +99,8 @@ static int __net_init kcpg_net_init_one(struct net *net)
 	mutex_lock(&kn->lock);
 	ret = kcpg_node_reset(kn);
 	mutex_unlock(&kn->lock);
+	if (!ret)
+		atomic_inc(&kcpg_instances);
 	return ret;
 }
 
@@ -96,6 +125,7 @@ static void __net_exit kcpg_net_exit_one(struct net *net)
 	kp_node_destroy(kn->node);
 	kn->node = NULL;
 	mutex_destroy(&kn->lock);
+	atomic_dec(&kcpg_instances);
 }
 
 static struct pernet_operations kcpg_net_ops = {

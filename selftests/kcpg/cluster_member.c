@@ -14,6 +14,7 @@
  *     -i USEC      pause between two sends (default 0)
  *     -s BYTES     largest message (default 65536): three in four sizes are
  *                  below 4 KiB, the rest spread evenly in log scale up to it
+ *     -B N         every Nth message is exactly BYTES long (default: none)
  *     -G GUARANTEE agreed (default), safe or fifo
  *     -z           send through cpg_zcb_mcast_joined and scribble over the
  *                  buffer as soon as the call returns: receivers must still
@@ -78,7 +79,7 @@ struct sender {
 
 struct options {
 	const char *log_path, *stop_path, *group;
-	uint32_t expected, messages, max_size, interval_us, timeout_s;
+	uint32_t expected, messages, max_size, interval_us, timeout_s, big_every;
 	uint64_t seed;
 	cpg_guarantee_t guarantee;
 	bool zcb;
@@ -151,6 +152,8 @@ static uint32_t message_size(const struct member *m, uint32_t seq)
 
 	if (hi <= lo)
 		return (uint32_t)lo;
+	if (m->opt->big_every && seq % m->opt->big_every == 0)
+		return (uint32_t)hi;
 	if (r % 4 != 0 || hi <= 4096)
 		return (uint32_t)(lo + (r >> 8) % (small_hi - lo + 1));
 	while ((1ULL << (top + 1)) <= hi)
@@ -475,7 +478,7 @@ static int run(cpg_handle_t h, struct member *m)
 static void usage(void)
 {
 	fprintf(stderr, "usage: cluster_member -o LOG -e MEMBERS [-m MSGS | -S STOPFILE] [-i USEC]\n"
-			"       [-s BYTES] [-G agreed|safe|fifo] [-z] [-g GROUP] [-r SEED] [-t SEC]\n");
+			"       [-s BYTES] [-B N] [-G agreed|safe|fifo] [-z] [-g GROUP] [-r SEED] [-t SEC]\n");
 	exit(2);
 }
 
@@ -504,14 +507,19 @@ int main(int argc, char **argv)
 		.cpg_deliver_fn = on_deliver,
 		.cpg_confchg_fn = on_confchg,
 		.cpg_totem_confchg_fn = on_totem,
-		.flags = CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF,
+		/*
+		 * No initial totem confchg: it would sit after the last joiner's
+		 * F line only, and every T line is then a real ring change that
+		 * all members see at the same place.
+		 */
+		.flags = 0,
 	};
 	struct member *m;
 	cpg_handle_t h;
 	cs_error_t res;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "o:e:m:S:i:s:G:zg:r:t:")) != -1) {
+	while ((c = getopt(argc, argv, "o:e:m:S:i:s:B:G:zg:r:t:")) != -1) {
 		switch (c) {
 		case 'o': o.log_path = optarg; break;
 		case 'e': o.expected = number(optarg, 1, CPG_MEMBERS_MAX); break;
@@ -519,6 +527,7 @@ int main(int argc, char **argv)
 		case 'S': o.stop_path = optarg; break;
 		case 'i': o.interval_us = number(optarg, 0, 10000000); break;
 		case 's': o.max_size = number(optarg, sizeof(struct msg_header), 64 << 20); break;
+		case 'B': o.big_every = number(optarg, 1, 100000000); break;
 		case 'G':
 			if (!strcmp(optarg, "agreed"))
 				o.guarantee = CPG_TYPE_AGREED;

@@ -72,6 +72,11 @@ sim-long: deps
 fuzz-smoke: deps
 	$(MAKE) -C selftests/sim fuzz-smoke
 
+# kcpg against corosync 3.1.7 and TIPC groups in one VM boot (slow: about
+# an hour under emulation); regenerates docs/benchmarks.{md,json,png}.
+bench: all
+	scripts/bench
+
 demo: all tools/kcpg-demo
 	scripts/vm-run -- tools/demo.sh
 

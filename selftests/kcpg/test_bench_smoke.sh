@@ -3,7 +3,8 @@
 # number is asserted, only that every point ran and every delivered message
 # checked out).  kcpg through libcpg-kshim, the same -lcpg binary switched to
 # our libcpg.so.4 by LD_LIBRARY_PATH, and corosync 3.1.7 started in private
-# namespaces (skipped, with the reason, when corosync cannot run here).
+# namespaces (skipped, with the reason, when corosync cannot run here); the
+# TIPC group client and the AEAD rate of the raw limits.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 bench=$KTOP/tools/kcpg-bench
@@ -65,15 +66,45 @@ same_binary_on_corosync() {
 	[ $status = 0 ] || die "kcpg-bench-corosync on corosync: status $status"
 }
 
-for b in kcpg-bench kcpg-bench-corosync corosync-ns.sh; do
+# The TIPC anchor: a one-node group in a fresh network namespace, every
+# message checked (tipc-bench exits non-zero on any error).
+tipc_group() {
+	unshare --net sh -c "ip link set lo up && { tipc node set identity 1 ||
+		tipc node set address 1.1.1; } && \
+		$bench/tipc-bench -q -t 1 -S 1 -r 1 -s 64,60000 --stall 20 &&
+		$bench/tipc-bench -q -m pingpong -r 1 -n 50 --warmup 5 --stall 20" \
+		>"$work/f" || die "tipc-bench failed"
+	cat "$work/f"
+	[ "$(grep -c '"ok":true' "$work/f")" = 3 ] || die "expected 3 good points"
+	grep -q '"lib":"tipc"' "$work/f" || die "not a TIPC result"
+}
+
+# The raw AEAD rate (the cluster cipher through AF_ALG) is measurable.
+aead_rate() {
+	"$bench/kcpg-bench" -q -m aead -s 1400 >"$work/g" || die "kcpg-bench -m aead failed"
+	cat "$work/g"
+	grep -q '"mode":"aead".*"ok":true' "$work/g" || die "no AEAD result"
+}
+
+for b in kcpg-bench kcpg-bench-corosync tipc-bench corosync-ns.sh; do
 	[ -x "$bench/$b" ] || { echo "Bail out! $bench/$b is not built"; exit 1; }
 done
 echo "TAP version 13"
-echo "1..5"
+echo "1..7"
 ktest kshim_throughput kshim_throughput
 ktest kshim_latency kshim_latency
 ktest kshim_full_verify kshim_full_verify
 ktest same_binary_on_kcpg same_binary_on_kcpg
+if modprobe tipc 2>/dev/null && command -v tipc >/dev/null; then
+	ktest tipc_group tipc_group
+else
+	kskip tipc_group "no tipc module or no tipc tool (iproute2)"
+fi
+if modprobe algif_aead 2>/dev/null; then
+	ktest aead_rate aead_rate
+else
+	kskip aead_rate "no algif_aead module"
+fi
 # corosync needs its daemon; when it cannot start here, say why and skip.
 if ! command -v corosync >/dev/null; then
 	kskip same_binary_on_corosync "corosync is not installed"

@@ -24,6 +24,7 @@ enum bench_mode {
 	MODE_LATENCY,		/* self-delivery of agreed messages */
 	MODE_PINGPONG,		/* round trip between two processes */
 	MODE_MEMCPY,		/* the machine's raw copy and hash rates */
+	MODE_AEAD,		/* the cluster cipher's rate (AF_ALG) */
 };
 
 enum bench_path {
@@ -72,5 +73,6 @@ int bench_throughput(const struct bench_opts *o, const struct bench_lib *lib);
 int bench_latency(const struct bench_opts *o, const struct bench_lib *lib);
 int bench_pingpong(const struct bench_opts *o, const struct bench_lib *lib);
 int bench_memcpy(const struct bench_opts *o);
+int bench_aead(const struct bench_opts *o);
 
 #endif

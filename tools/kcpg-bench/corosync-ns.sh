@@ -12,6 +12,15 @@
 # Environment: COROSYNC_NS_LOG (daemon log, default /tmp/corosync-ns.$$.log),
 # COROSYNC_NS_CIPHER (crypto_cipher, default none; anything else needs a key,
 # which is generated into the private /var/lib/corosync).
+#
+# One node of a cluster: COROSYNC_NS_RING="ADDR1 ADDR2 ..." lists every
+# node's address (node i has id i; corosync finds its own by the local
+# addresses), and the network namespace is the caller's (run it under
+# `ip netns exec NODE`): only the mount namespace is new.  All nodes of one
+# cluster must use the same cipher; with a cipher, COROSYNC_NS_KEY names
+# the key file they share (made by the caller with corosync-keygen).
+# COROSYNC_NS_TOKEN: the token timeout in ms (default 3000, corosync's);
+# knet's link timeouts scale with it.
 set -u
 
 if [ "${COROSYNC_NS_INSIDE:-}" != 1 ]; then
@@ -19,6 +28,9 @@ if [ "${COROSYNC_NS_INSIDE:-}" != 1 ]; then
 	command -v corosync >/dev/null || { echo "corosync-ns: corosync is not installed" >&2; exit 125; }
 	export COROSYNC_NS_INSIDE=1
 	export COROSYNC_NS_LOG=${COROSYNC_NS_LOG:-/tmp/corosync-ns.$$.log}
+	if [ -n "${COROSYNC_NS_RING:-}" ]; then
+		exec unshare --mount --propagation private "$0" "$@"
+	fi
 	exec unshare --mount --net --propagation private "$0" "$@"
 fi
 
@@ -35,8 +47,31 @@ cipher=${COROSYNC_NS_CIPHER:-none}
 hash=none
 if [ "$cipher" != none ]; then
 	hash=sha256
-	corosync-keygen -l -k /var/lib/corosync/authkey >/dev/null 2>&1 ||
-		die "corosync-keygen failed"
+	if [ -n "${COROSYNC_NS_KEY:-}" ]; then
+		install -m 0400 "$COROSYNC_NS_KEY" /var/lib/corosync/authkey ||
+			die "cannot install the key"
+	else
+		corosync-keygen -l -k /var/lib/corosync/authkey >/dev/null 2>&1 ||
+			die "corosync-keygen failed"
+	fi
+fi
+nodelist="	node {
+		ring0_addr: 127.0.0.1
+		nodeid: 1
+		name: n1
+	}"
+if [ -n "${COROSYNC_NS_RING:-}" ]; then
+	nodelist=
+	i=0
+	for a in $COROSYNC_NS_RING; do
+		i=$((i + 1))
+		nodelist="$nodelist	node {
+		ring0_addr: $a
+		nodeid: $i
+		name: n$i
+	}
+"
+	done
 fi
 cat >"$conf" <<CONF
 totem {
@@ -46,13 +81,10 @@ totem {
 	crypto_cipher: $cipher
 	crypto_hash: $hash
 	keyfile: /var/lib/corosync/authkey
+	token: ${COROSYNC_NS_TOKEN:-3000}
 }
 nodelist {
-	node {
-		ring0_addr: 127.0.0.1
-		nodeid: 1
-		name: n1
-	}
+$nodelist
 }
 quorum {
 	provider: corosync_votequorum
@@ -68,21 +100,23 @@ CONF
 corosync -f -c "$conf" >"$COROSYNC_NS_LOG" 2>&1 &
 cs=$!
 # Ready when its CPG service answers; a busy emulated machine may need
-# a while, a hung client call must not hold the run.
-up=0
-deadline=$((SECONDS + ${COROSYNC_NS_START_TIMEOUT:-60}))
-while [ $SECONDS -lt $deadline ]; do
-	if timeout 10 corosync-cpgtool >/dev/null 2>&1; then up=1; break; fi
-	kill -0 $cs 2>/dev/null || break
-	sleep 0.2
-done
-if [ $up != 1 ]; then
-	kill $cs 2>/dev/null; wait $cs 2>/dev/null
-	echo "corosync-ns: corosync did not come up; its log:" >&2
-	tail -n 20 "$COROSYNC_NS_LOG" >&2
-	exit 125
+# a while, a hung client call must not hold the run.  COROSYNC_NS_NOWAIT=1:
+# run CMD at once (a cluster node: the caller waits for the membership).
+if [ "${COROSYNC_NS_NOWAIT:-0}" != 1 ]; then
+	up=0
+	deadline=$((SECONDS + ${COROSYNC_NS_START_TIMEOUT:-60}))
+	while [ $SECONDS -lt $deadline ]; do
+		if timeout 10 corosync-cpgtool >/dev/null 2>&1; then up=1; break; fi
+		kill -0 $cs 2>/dev/null || break
+		sleep 0.2
+	done
+	if [ $up != 1 ]; then
+		kill $cs 2>/dev/null; wait $cs 2>/dev/null
+		echo "corosync-ns: corosync did not come up; its log:" >&2
+		tail -n 20 "$COROSYNC_NS_LOG" >&2
+		exit 125
+	fi
 fi
-
 "$@"
 rc=$?
 kill -TERM $cs 2>/dev/null

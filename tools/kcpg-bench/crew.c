@@ -5,8 +5,12 @@
  * both implementations.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include "bench.h"
@@ -15,6 +19,84 @@
 
 #define CREW_MAX	64
 #define READY_TIMEOUT_NS	(60ULL * 1000000000ULL)
+#define CREW_MAX_NODES	8
+
+static char crew_node[CREW_MAX_NODES][128];
+static unsigned int crew_n_nodes;
+
+int crew_set_nodes(const char *list)
+{
+	char buf[CREW_MAX_NODES * 128], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	crew_n_nodes = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (crew_n_nodes == CREW_MAX_NODES || strlen(tok) >= sizeof(crew_node[0]) ||
+		    (tok[0] != '/' && strspn(tok, "0123456789") != strlen(tok)))
+			return -1;
+		snprintf(crew_node[crew_n_nodes++], sizeof(crew_node[0]), "%s", tok);
+	}
+	return crew_n_nodes ? 0 : -1;
+}
+
+unsigned int crew_nodes(void)
+{
+	return crew_n_nodes;
+}
+
+static int open_ns(const char *node, const char *what)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/%s", node, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "kcpg-bench: %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+/*
+ * In a fresh child (single-threaded, as setns() into a mount namespace
+ * requires).  For a pid: its network and mount namespaces, then its root
+ * directory (a process may be chrooted, as in the test VM: setns() into a
+ * mount namespace leaves us at that namespace's own root).  Every file is
+ * opened before the first setns(), while /proc still shows the target.
+ */
+static int enter_node(unsigned int index)
+{
+	const char *node;
+	int fd[3] = { -1, -1, -1 }, rc = -1, i;
+
+	if (!crew_n_nodes)
+		return 0;
+	node = crew_node[index % crew_n_nodes];
+	if (node[0] == '/') {
+		fd[0] = open(node, O_RDONLY | O_CLOEXEC);
+		if (fd[0] < 0 || setns(fd[0], CLONE_NEWNET))
+			fprintf(stderr, "kcpg-bench: %s: %s\n", node, strerror(errno));
+		else
+			rc = 0;
+		if (fd[0] >= 0)
+			close(fd[0]);
+		return rc;
+	}
+	fd[0] = open_ns(node, "ns/net");
+	fd[1] = open_ns(node, "ns/mnt");
+	fd[2] = open_ns(node, "root");
+	if (fd[0] >= 0 && fd[1] >= 0 && fd[2] >= 0) {
+		if (setns(fd[0], CLONE_NEWNET) || setns(fd[1], CLONE_NEWNS) ||
+		    fchdir(fd[2]) || chroot(".") || chdir("/"))
+			fprintf(stderr, "kcpg-bench: entering node %s: %s\n", node,
+				strerror(errno));
+		else
+			rc = 0;
+	}
+	for (i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return rc;
+}
 
 void crew_ready(struct crew_sync *s)
 {
@@ -78,6 +160,8 @@ int crew_run(struct crew_sync *s, unsigned int n, crew_member_fn fn, void *arg,
 			return 1;
 		}
 		if (pids[i] == 0) {
+			if (enter_node(i))
+				_exit(1);
 			fn(arg, i);
 			fflush(NULL);
 			_exit(0);

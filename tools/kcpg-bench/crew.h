@@ -28,6 +28,18 @@ typedef void (*crew_member_fn)(void *arg, unsigned int index);
 int crew_run(struct crew_sync *s, unsigned int n, crew_member_fn fn, void *arg,
 	     uint64_t run_ms);
 
+/*
+ * Spreads the members over nodes: member i enters the namespaces of
+ * @nodes[i % @n] right after its fork, before it opens a handle.  An entry
+ * starting with '/' is a network namespace file (/run/netns/NAME: a kcpg
+ * node of selftests/kcpg/cluster.sh); a number is the pid of a process
+ * whose network and mount namespaces the member enters (a corosync daemon
+ * in its private /run and /dev/shm).  @n = 0: everyone stays here.
+ * Returns -1 if the list is malformed.
+ */
+int crew_set_nodes(const char *list);
+unsigned int crew_nodes(void);
+
 /* In a member: it is ready; then blocks until every member is. */
 void crew_ready(struct crew_sync *s);
 void crew_wait_go(struct crew_sync *s);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench.h"
+#include "crew.h"
 
 static void usage(FILE *f)
 {
@@ -22,7 +23,8 @@ static void usage(FILE *f)
 "usage: kcpg-bench [options]\n"
 "  -m, --mode MODE        throughput (default), latency (self-delivery),\n"
 "                         pingpong (round trip between two processes),\n"
-"                         memcpy (the machine's raw copy and hash rates)\n"
+"                         memcpy (the machine's raw copy and hash rates),\n"
+"                         aead (gcm(aes) through AF_ALG: the cluster cipher)\n"
 "  -s, --sizes LIST       message sizes, e.g. 64,1k,10k,100k,1M\n"
 "                         (default 64,1024,10240,102400,1048576)\n"
 "  -p, --path LIST        copy (cpg_mcast_joined), zcb (cpg_zcb_*), or both\n"
@@ -37,6 +39,9 @@ static void usage(FILE *f)
 "      --full             verify every byte (default: word-wise hash)\n"
 "      --stall SEC        give up after SEC seconds without progress (default 30)\n"
 "  -l, --label NAME       system name in the output (default: detected)\n"
+"      --nodes LIST       member i runs on node i %% N of LIST: /run/netns/NAME\n"
+"                         (a network namespace) or a pid (its network and\n"
+"                         mount namespaces, e.g. a corosync daemon's)\n"
 "  -q, --quiet            no table on stderr\n");
 }
 
@@ -103,6 +108,7 @@ static int parse_mode(const char *s, enum bench_mode *m)
 	static const char *const names[] = {
 		[MODE_THROUGHPUT] = "throughput", [MODE_LATENCY] = "latency",
 		[MODE_PINGPONG] = "pingpong", [MODE_MEMCPY] = "memcpy",
+		[MODE_AEAD] = "aead",
 	};
 	unsigned int i;
 
@@ -141,7 +147,7 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FULL = 256, OPT_STALL, OPT_WARMUP, OPT_WINDOW_MSGS };
+	enum { OPT_FULL = 256, OPT_STALL, OPT_WARMUP, OPT_WINDOW_MSGS, OPT_NODES };
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "sizes", required_argument, NULL, 's' },
@@ -157,6 +163,7 @@ int main(int argc, char **argv)
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "stall", required_argument, NULL, OPT_STALL },
 		{ "label", required_argument, NULL, 'l' },
+		{ "nodes", required_argument, NULL, OPT_NODES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -219,6 +226,9 @@ int main(int argc, char **argv)
 		case 'l':
 			o.label = optarg;
 			break;
+		case OPT_NODES:
+			bad |= crew_set_nodes(optarg);
+			break;
 		case 'q':
 			o.table = false;
 			break;
@@ -242,6 +252,8 @@ int main(int argc, char **argv)
 	switch (o.mode) {
 	case MODE_MEMCPY:
 		return bench_memcpy(&o);
+	case MODE_AEAD:
+		return bench_aead(&o);
 	case MODE_THROUGHPUT:
 		bench_lib_detect(&lib, o.label);
 		return bench_throughput(&o, &lib);

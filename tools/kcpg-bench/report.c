@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "crew.h"
 #include "report.h"
 
 /* JSON strings here are ours or file paths: escape the two that matter. */
@@ -37,6 +38,8 @@ void report_json(const struct bench_opts *o, const struct bench_lib *lib,
 	if (r->path)
 		json_str(f, "path", r->path);
 	fprintf(f, "\"size\":%u,", r->size);
+	if (crew_nodes())
+		fprintf(f, "\"nodes\":%u,", crew_nodes());
 	if (is_tp || is_lat) {
 		json_str(f, "guarantee", bench_guarantee_name(o->guarantee));
 		json_str(f, "verify", o->verify == VERIFY_FULL ? "full" : "cheap");

@@ -387,7 +387,7 @@ int kp_commit_rx(struct kp_node *n, kp_u32 from, const void *pkt,
 void kp_recovery_enter(struct kp_node *n);
 kp_u32 kp_rec_pending(const struct kp_node *n);
 struct kp_pkt *kp_rec_next(struct kp_node *n, kp_u64 *seq);
-void kp_rec_unpack(struct kp_node *n, const struct kp_mc *outer);
+int kp_rec_unpack(struct kp_node *n, const struct kp_mc *outer);
 void kp_install_try(struct kp_node *n);
 void kp_form_singleton(struct kp_node *n);
 

@@ -208,11 +208,13 @@ static int kp_mcast_rx(struct kp_node *n, const void *pkt, kp_size len)
 		return KP_EPROTO;
 	if (n->tok_out && m.seq > n->tok_sent_seq)
 		kp_tok_taken(n);	/* someone after us had the token */
+	if (m.seq <= rs->my_aru || kp_rs_get(rs, m.seq))
+		return KP_EAGAIN;	/* a copy of one we have */
+	if ((m.flags & KP_MF_RECOVERED) && kp_rec_unpack(n, &m))
+		return KP_EAGAIN;	/* no memory: as good as lost */
 	rc = kp_rs_accept(n, rs, m.seq, pkt, (kp_u32)len);
 	if (rc)
 		return KP_EAGAIN;
-	if (m.flags & KP_MF_RECOVERED)
-		kp_rec_unpack(n, &m);
 	kp_order_run(n);
 	return 0;
 }

@@ -113,20 +113,28 @@ struct kp_pkt *kp_rec_next(struct kp_node *n, kp_u64 *seq)
 	return KP_NULL;
 }
 
-/* A recovered packet arrived in the new ring: keep the old message in it. */
-void kp_rec_unpack(struct kp_node *n, const struct kp_mc *outer)
+/*
+ * A recovered packet arrived in the new ring: keep the old message in it.
+ * Fails only for lack of memory; the caller then drops the outer packet
+ * too, so that it is asked for again (taking the outer packet while losing
+ * the inner message would leave us without an old message everybody else
+ * of our transitional configuration delivers).
+ */
+int kp_rec_unpack(struct kp_node *n, const struct kp_mc *outer)
 {
 	struct kp_mc m;
+	int rc;
 
 	if (n->state != KP_ST_RECOVERY || !n->old)
-		return;
+		return 0;
 	if (kp_dec_inner(n, outer, &m) ||
 	    kp_memcmp(&m.ring, &n->old->ring.id, sizeof(m.ring)) ||
 	    !kp_set_has(&n->old->ring.memb, m.sender))
-		return;		/* another old ring's, or bogus */
+		return 0;	/* another old ring's, or bogus */
 	if (m.seq > n->rec_high)
-		return;
-	kp_rs_accept(n, n->old, m.seq, outer->data, outer->data_len);
+		return 0;
+	rc = kp_rs_accept(n, n->old, m.seq, outer->data, outer->data_len);
+	return rc == KP_ENOMEM ? rc : 0;
 }
 
 /*

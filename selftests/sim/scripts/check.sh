@@ -16,7 +16,8 @@ n=$((210 * K))
 base=10000
 for mix in all partition crash loss none dup reorder; do
 	case $mix in
-	all|loss|partition) extra="--min-old-ring-recoveries=$((20 * K)) --min-safe-transitional=$((20 * K))" ;;
+	all) extra="--min-old-ring-recoveries=$((20 * K)) --min-safe-transitional=$((20 * K)) --min-expels=$((20 * K))" ;;
+	loss|partition) extra="--min-old-ring-recoveries=$((20 * K)) --min-safe-transitional=$((20 * K))" ;;
 	crash) extra="--min-safe-transitional=$((20 * K))" ;;
 	*) extra="" ;;
 	esac

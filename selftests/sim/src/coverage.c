@@ -14,6 +14,7 @@ static const char *const names[COV_NR] = {
 	[COV_ONE_N_ONE] = "one-n-one",
 	[COV_VIEW_CHANGES] = "view-changes",
 	[COV_INFLIGHT] = "inflight-changes",
+	[COV_EXPELS] = "expels",
 };
 
 const char *cov_name(int c)
@@ -152,6 +153,8 @@ void coverage_compute(const struct record_log *l, struct coverage *cv)
 					cv->c[COV_VIEW_CHANGES]++;
 				continue;
 			}
+			if (r->kind == REC_EXPELLED)
+				cv->c[COV_EXPELS]++;
 			if (r->kind != REC_DELIVER || !a.aux[p][i].valid)
 				continue;
 			cv->c[COV_DELIVERIES]++;

@@ -23,6 +23,7 @@ enum cov {
 	COV_ONE_N_ONE,		/* a node alone, in a bigger ring, alone again */
 	COV_VIEW_CHANGES,	/* distinct group confchgs */
 	COV_INFLIGHT,		/* ring or view changes with messages in flight */
+	COV_EXPELS,		/* slow consumers expelled */
 	COV_NR
 };
 

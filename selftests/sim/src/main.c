@@ -32,7 +32,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: kcpg-sim --seeds A[-B] --nodes N[-M] --faults MIX [options]\n"
-		"  MIX: none loss dup reorder partition crash pause all, or a comma list\n"
+		"  MIX: none loss dup reorder partition crash pause slow all, or a comma list\n"
 		"  -v                   print the event trace\n"
 		"  --hash               print each seed's trace hash\n"
 		"  --episodes N         disturbance episodes per run (default 2-3)\n"
@@ -86,8 +86,11 @@ static int parse_faults(const char *s, uint32_t *out)
 			*out |= F_CRASH | F_PAUSE;
 		else if (!strcmp(tok, "pause"))
 			*out |= F_PAUSE;
+		else if (!strcmp(tok, "slow"))
+			*out |= F_SLOW;
 		else if (!strcmp(tok, "all"))
-			*out |= F_LOSS | F_DUP | F_REORDER | F_PARTITION | F_CRASH | F_PAUSE;
+			*out |= F_LOSS | F_DUP | F_REORDER | F_PARTITION | F_CRASH |
+				F_PAUSE | F_SLOW;
 		else
 			return -1;
 	}

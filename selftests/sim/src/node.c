@@ -190,6 +190,13 @@ static int op_deliver(void *ctx, struct kp_handle *h, const struct kp_msg *m)
 	p = callback_proc(s, n, h, "deliver");
 	if (!p)
 		return 0;
+	if (p->refuse_at && ++p->ndeliv == p->refuse_at) {
+		trace_u64(&s->tr, 0xef000000ULL | p->idx);
+		trace_log(&s->tr, s->now, "node %u pid %u refuses a delivery (ring full)",
+			  n->id, PID_BASE + p->idx);
+		p->state = P_GONE;	/* being expelled: it sends no more */
+		return KP_EAGAIN;
+	}
 	for (i = 0; i < m->iovcnt; i++)
 		total += m->iov[i].len;
 	if (total != m->len)

@@ -112,6 +112,11 @@ void proc_attach_event(struct sim *s, uint32_t node, uint32_t inc)
 		p->kill_pm = 1;
 		break;
 	}
+	/* A slow consumer: its receive ring fills, it refuses a delivery and
+	 * the core must expel it by an ordered leave (PROCDOWN).
+	 */
+	if ((s->o->faults & F_SLOW) && rng_below(&s->rng_wl, 8) == 0)
+		p->refuse_at = (uint32_t)rng_range(&s->rng_wl, 1, 300);
 	vec_push(&s->procs, p);
 	sim_call_begin(s, n);
 	p->h = kp_handle_attach(n->kp, p, PID_BASE + p->idx, s->now);
@@ -151,6 +156,9 @@ static void release(struct sim *s, struct proc *p, uint8_t end)
 			n->procs[i] = NULL;
 	pi->end = end;
 	pi->end_time = s->now;
+	/* Expelled: it ended when the core said so, not when it noticed. */
+	if (end == END_EXPELLED)
+		pi->end_time = pi->recs.v[pi->recs.n - 1].time;
 	p->h = NULL;
 	p->state = P_FREE;
 }
@@ -439,9 +447,17 @@ void proc_step(struct sim *s, struct proc *p)
 	switch (p->state) {
 	case P_FREE:
 		return;
-	case P_GONE:
-		proc_detach(s, p);
-		return;
+	case P_GONE: {
+		/* Wait a little for the expelled() notification, then go. */
+		const struct proc_info *pi = &s->log.procs.v[p->idx];
+
+		if ((pi->recs.n && pi->recs.v[pi->recs.n - 1].kind == REC_EXPELLED) ||
+		    ++p->gone_waits > 20) {
+			proc_detach(s, p);
+			return;
+		}
+		break;
+	}
 	case P_IDLE:
 		if (s->o->ideal)
 			do_join(s, p);

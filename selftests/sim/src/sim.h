@@ -27,6 +27,7 @@ enum {
 	F_PARTITION = 1 << 3,
 	F_CRASH = 1 << 4,
 	F_PAUSE = 1 << 5,
+	F_SLOW = 1 << 6,	/* now and then a handle refuses a delivery */
 };
 
 struct sim_opts {
@@ -69,6 +70,9 @@ struct proc {
 	uint32_t burst_max;	/* messages per step at most */
 	uint32_t leave_pm;	/* per-mille chance a step leaves the group */
 	uint32_t kill_pm;	/* per-mille chance a step detaches (kills) it */
+	uint32_t refuse_at;	/* refuse this many-th delivery (slow consumer) */
+	uint32_t ndeliv;
+	uint32_t gone_waits;
 };
 
 struct node {

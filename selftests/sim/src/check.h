@@ -61,10 +61,17 @@ struct check_result {
  * Keys count occurrences: the n-th time a process leaves a view with the
  * same members the same way is a different event from its (n-1)-th.  Two
  * members see the same sequence of confchgs of their group while both are
- * members, so they count alike; the count ignores the configuration (a node
- * cannot always tell which ring an event of the call that moved it belongs
- * to), the configuration then decides who is compared.  Confchg contents leave out the joined list: at a merge
- * each side sees the other side join.
+ * members, so they count alike.  Transitions (tkey) are counted whatever
+ * the configuration (a node cannot always tell which ring an event of the
+ * call that moved it belongs to), the configuration then decides who is
+ * compared; a mismatch there only leaves a pair uncompared.  The views that
+ * membership agreement compares (akey) are counted within the configuration
+ * they opened and closed in: members that share one may have left a view of
+ * the same members a different number of times in other configurations
+ * (one saw its side of a partition shrink to it, the other did not), and
+ * counting those would pair different views.  Agreement then compares what
+ * the members heard next (chash), not a count.  Confchg contents leave out
+ * the joined list: at a merge each side sees the other side join.
  */
 struct rec_aux {
 	uint64_t ctag;		/* DELIVER, CONFCHG: configuration (above) */
@@ -73,8 +80,9 @@ struct rec_aux {
 	uint64_t tkey;		/* CONFCHG: the transition from the previous view
 				 * (its members, this confchg, n, ctag); 0 if the
 				 * process was not a member before it */
-	uint64_t akey;		/* CONFCHG: (previous view, n, ctag) if that view
+	uint64_t akey;		/* CONFCHG: (previous view, ctag, n) if that view
 				 * opened in the same configuration, else 0 */
+	uint64_t chash;		/* CONFCHG: (members after, leavers, ctag) */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
 	uint32_t ring;		/* CONFCHG: the node's ring (for reports) */
 	uint8_t member;		/* process was a member of a group at this rec */

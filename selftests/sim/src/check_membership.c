@@ -145,11 +145,11 @@ static void agreement(const struct analysis *a, struct check_result *res)
 				const struct ring_info *ri = &l->rings.v[r->ring];
 				uint64_t key = a->aux[p][i].akey;
 				int fresh;
-				uint64_t *v = hmap_put(&next, key, a->aux[p][i].tkey, &fresh);
+				uint64_t *v = hmap_put(&next, key, a->aux[p][i].chash, &fresh);
 
 				if (fresh)
 					*hmap_put(&who, key, 0, NULL) = p;
-				else if (*v != a->aux[p][i].tkey)
+				else if (*v != a->aux[p][i].chash)
 					violation(res, INV_CONFCHG,
 						  "pids %u and %u shared a view of g%u, then got different confchgs in ring %u.%llu (pid %u's at %llu ns)",
 						  l->procs.v[*hmap_get(&who, key)].pid,

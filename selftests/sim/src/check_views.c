@@ -292,6 +292,7 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 				x->ring = r->ring;
 				x->vkey = nonzero(hcombine(c->group, list_hash(c->a, c->n_members, 0)));
 				x->evid = counted(&seen, key2(content, x->ctag));
+				x->chash = nonzero(key2(content, x->ctag));
 				/* From the view before (if it was a member of it). */
 				if (view != NO_IDX && a->aux[p][view].member &&
 				    pi->recs.v[view].group == r->group) {
@@ -306,13 +307,19 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 					 */
 					x->tkey = hcombine(counted(&seen, key2(vk, content)),
 							   x->ctag);
-					x->akey = hcombine(counted(&seen, key2(vk, 0xa9)),
-							   x->ctag);
 					/* Agreement only where the view opened in the
-					 * configuration it closes in.
+					 * configuration it closes in, counted within
+					 * it: members that share the view may have
+					 * been in a view of the same members a
+					 * different number of times elsewhere (one
+					 * saw its partition shrink to it, the other
+					 * did not), and counting those would pair
+					 * different transitions.
 					 */
-					if (a->aux[p][view].ctag != x->ctag)
-						x->akey = 0;
+					if (a->aux[p][view].ctag == x->ctag)
+						x->akey = counted(&seen,
+								  hcombine(key2(vk, 0xa9),
+									   x->ctag));
 				}
 				if (debug)
 					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx akey %016llx\n",

@@ -33,6 +33,10 @@ step "6-9 nodes, all, $((50 * K)) seeds" \
 # One node: many processes joining, leaving, dying; crashes and restarts.
 step "1 node, every fault, $((500 * K)) seeds" \
 	$SIM --seeds 1-$((500 * K)) --nodes 1 --faults all
+# Regressions: seeds that found core bugs (BUGS.md), pinned with the
+# options that reproduce them.
+step "regression: recovered packet without memory (BUGS.md 3)" \
+	$SIM --seeds 105 --nodes 2-5 --faults partition,loss --alloc-fail 1000
 # The same code under ASan and UBSan.
 step "asan+ubsan: 1-5 nodes, all, $((20 * K)) seeds" \
 	nice ./kcpg-sim-asan --seeds 95000-$((95000 + 20 * K - 1)) --nodes 1-5 --faults all

@@ -51,7 +51,10 @@ static void *op_alloc(void *ctx, kp_size size)
 	struct node *n = ctx_node(ctx);
 	struct sim *s = n->sim;
 
-	if (s->o->alloc_fail_ppm && !n->dying &&
+	/* Not while the node is created: a module that cannot create its
+	 * node fails to load, nothing for the simulator to check.
+	 */
+	if (s->o->alloc_fail_ppm && !n->dying && n->kp &&
 	    rng_chance(&s->rng_net, s->o->alloc_fail_ppm))
 		return NULL;
 	return malloc(size ? size : 1);

@@ -92,12 +92,21 @@ install: install-man
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) || exit 1; fi; \
 	done
 
-# Manual pages (man/): section 3 for libcpg-kshim, kcpg(7), kcpg.conf(5).
+# Manual pages (man/): kcpg(7), kcpg.conf(5), and section 3 for
+# libcpg-kshim.  Corosync's libcpg-dev has pages of the same names in
+# section 3, so ours go into section "3kcpg" (as OpenSSL's "3ssl"): both
+# packages install side by side, "man 3kcpg cpg_join" picks ours and
+# references to cpg_join(3) still find a page.
 MANDIR ?= $(PREFIX)/share/man
 install-man:
-	@for s in 3 5 7; do \
+	@for s in 5 7; do \
 		install -d $(DESTDIR)$(MANDIR)/man$$s && \
 		install -m 0644 man/*.$$s $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+	@install -d $(DESTDIR)$(MANDIR)/man3 && for f in man/*.3; do \
+		t=$(DESTDIR)$(MANDIR)/man3/$$(basename $$f .3).3kcpg; \
+		sed '/^\.TH /s/^\(\.TH [^ ]*\) 3 /\1 3kcpg /' $$f >$$t && \
+		chmod 0644 $$t || exit 1; \
 	done
 
 # The module's sources under $(DESTDIR)/usr/src/kcpg-VERSION for DKMS; on

@@ -21,7 +21,7 @@ export KCPG_CACHE := $(CACHE)
 SUBDIRS := ulib tools selftests/kcpg
 
 .PHONY: all deps module modules ulib tools selftests check check-host check-vm \
-	check-debug check-2vm check-sim demo sparse checkpatch install modules_install clean sim-long \
+	check-debug check-debug-plant ci check-2vm check-sim demo sparse checkpatch install modules_install clean sim-long \
 	fuzz-smoke bench dkms-install deb install-man
 
 all: deps module ulib tools selftests
@@ -56,6 +56,14 @@ check-vm: all
 
 check-debug: all
 	@scripts/check-debug
+
+# The planted bugs must each be caught by the debug lane (docs/debug-kernel.md).
+check-debug-plant: all
+	@scripts/check-debug --planted
+
+# make check, then make check-debug, in one summary line.
+ci: all
+	@scripts/check --with-debug
 
 # Two VMs, two kernels, one cluster (slow: two emulated machines at once).
 check-2vm: all

@@ -19,7 +19,8 @@
  *   6.4   class_create() lost its module argument.  Not used: /dev/kcpg is
  *         a misc device, which owns its class.
  *   6.5   ->sendpage() and kernel_sendpage() removed.  Not used: the
- *         transport sends with kernel_sendmsg().
+ *         transport sends skbs with udp_tunnel_xmit_skb() and
+ *         udp_tunnel6_xmit_skb(), whose 6.1 arguments hold through 6.16.
  *   6.8   strlcpy() removed.  Not used (strscpy() where needed).
  *   6.10  __assign_str() lost its source argument.  Trace events use
  *         kcpg_assign_str(dst, src), defined below for both forms.

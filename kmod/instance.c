@@ -63,10 +63,14 @@ struct kcpg_net *kcpg_net_get(struct net *net)
  */
 int kcpg_node_reset(struct kcpg_net *kn)
 {
+	struct kp_config cfg = kn->cfg;
 	struct kp_node *node;
 	unsigned int i;
 
-	node = kp_node_create(&kn->cfg, &kcpg_kp_ops, kn, kcpg_now(),
+	/* Lowered to the path MTU found at the last up (socket.c). */
+	if (kn->path_mtu && kn->path_mtu < cfg.mtu)
+		cfg.mtu = kn->path_mtu;
+	node = kp_node_create(&cfg, &kcpg_kp_ops, kn, kcpg_now(),
 			      get_random_u64());
 	if (!node)
 		return -ENOMEM;
@@ -76,6 +80,7 @@ int kcpg_node_reset(struct kcpg_net *kn)
 		kcpg_timers_arm(kn, i, KP_NO_TIMER);
 	kn->node = node;
 	kn->nodeid = kn->cfg.nodeid;
+	kn->mtu = cfg.mtu;
 	kn->cfg_pending = false;
 	return 0;
 }

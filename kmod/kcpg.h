@@ -15,6 +15,7 @@
 #include <linux/socket.h>
 #include <linux/hrtimer.h>
 #include <linux/atomic.h>
+#include <net/dst_cache.h>
 
 #include <linux/kcpg.h>
 #include "proto/kp.h"
@@ -47,6 +48,7 @@ struct kcpg_peer {
 	struct sk_buff_head rxq;	/* own lock; softirq -> worker */
 	atomic64_t tx, rx, drop;
 	struct kcpg_session *rx_session; /* under kcpg_net.lock */
+	struct dst_cache dst_cache;	/* routes to @addr; the sender's */
 };
 
 struct kcpg_timer {
@@ -94,6 +96,8 @@ struct kcpg_net {
 	struct sockaddr_storage local;	/* family + address (may be any) */
 	bool local_set;			/* an address was configured */
 	bool cfg_pending;		/* @cfg differs from the core's */
+	u32 mtu;			/* the core's datagram size */
+	u32 path_mtu;			/* cap on it from the last up; 0: none */
 	u16 port;
 	struct list_head peers;		/* struct kcpg_peer, RCU for readers */
 	struct socket *sock;		/* while up */
@@ -174,7 +178,9 @@ extern const struct file_operations kcpg_fops;
 void kcpg_handle_detach(struct kcpg_handle *h);
 int kcpg_handle_kick(struct kcpg_handle *h);
 
-/* transport.c */
+/* socket.c: the socket, peers, up and down */
+#define KCPG_MAX_DGRAM		65536	/* largest datagram received */
+#define KCPG_MTU_MIN		512	/* least datagram size of the core */
 int kcpg_transport_up(struct kcpg_net *kn);
 void kcpg_transport_down(struct kcpg_net *kn);
 struct kcpg_peer *kcpg_peer_find(struct kcpg_net *kn, u32 nodeid);
@@ -182,9 +188,17 @@ int kcpg_peer_add(struct kcpg_net *kn, u32 nodeid,
 		  const struct sockaddr_storage *addr);
 int kcpg_peer_del(struct kcpg_net *kn, u32 nodeid);
 void kcpg_peers_free(struct kcpg_net *kn);
+
+/* send.c */
 void kcpg_transport_send(struct kcpg_net *kn, u32 dest, const void *pkt,
 			 size_t len);
+u32 kcpg_path_mtu(struct kcpg_net *kn, u32 *nodeid);
+
+/* receive.c */
+struct sock;
+int kcpg_udp_rcv(struct sock *sk, struct sk_buff *skb);
 void kcpg_net_work(struct work_struct *work);
+void kcpg_drop(struct kcpg_net *kn, enum kcpg_drop why, u32 nodeid, u32 len);
 
 /* crypto.c */
 struct kcpg_keys;

@@ -41,6 +41,7 @@ static const struct nla_policy kcpg_policy[KCPG_A_MAX + 1] = {
 	[KCPG_A_HOLD_MS] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
 	[KCPG_A_KEY] = NLA_POLICY_EXACT_LEN(KCPG_KEY_LEN),
 	[KCPG_A_ENCRYPT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KCPG_A_MTU_USED] = { .type = NLA_REJECT },	/* status only */
 };
 
 static struct kcpg_net *info_kn(struct genl_info *info)
@@ -233,6 +234,9 @@ static int kcpg_nl_up(struct sk_buff *skb, struct genl_info *info)
 	if (ret == -EAFNOSUPPORT)
 		NL_SET_ERR_MSG(info->extack,
 			       "peers and the local address differ in family");
+	if (ret == -EMSGSIZE)
+		NL_SET_ERR_MSG(info->extack,
+			       "datagram size does not fit the path MTU toward a peer (see the kernel log): close the handles or lower the mtu");
 	kcpg_genl_notify(kn);
 	mutex_unlock(&kn->lock);
 	return ret;
@@ -318,6 +322,7 @@ static int kcpg_nl_status(struct sk_buff *skb, struct genl_info *info)
 	      nla_put_u8(msg, KCPG_A_STATE, kn->up) ||
 	      nla_put_u8(msg, KCPG_A_KEYED, kcpg_crypto_keyed(kn)) ||
 	      nla_put_u32(msg, KCPG_A_MTU, kn->cfg.mtu) ||
+	      nla_put_u32(msg, KCPG_A_MTU_USED, kn->mtu) ||
 	      nla_put_u32(msg, KCPG_A_TOKEN_MS,
 			  div_u64(kn->cfg.token_timeout, NSEC_PER_MSEC)) ||
 	      (kn->local_set && addr_put(msg, &kn->local)) ||

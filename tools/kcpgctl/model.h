@@ -57,7 +57,7 @@ struct kc_members {
 /* STATUS_GET; has_* tell which attributes the reply carried. */
 struct kc_status {
 	bool has_nodeid, has_state, has_ring, has_members, has_keyed, has_addr, has_port;
-	bool has_mtu, has_token;
+	bool has_mtu, has_mtu_used, has_token;
 	uint32_t nodeid;
 	bool up;
 	uint32_t ring_rep;
@@ -67,6 +67,7 @@ struct kc_status {
 	struct kc_addr addr;
 	uint16_t port;
 	uint32_t mtu;
+	uint32_t mtu_used;	/* the datagram payload in use (path MTU) */
 	uint32_t token_ms;
 };
 

@@ -69,6 +69,7 @@ static enum mnl_attr_data_type attr_type(unsigned int type)
 	switch (type) {
 	case KCPG_A_NODEID:
 	case KCPG_A_MTU:
+	case KCPG_A_MTU_USED:
 	case KCPG_A_RING_REP:
 	case KCPG_A_PID:
 	case KCPG_A_TOKEN_MS:
@@ -206,6 +207,10 @@ int kc_msg_status(const struct nlmsghdr *nlh, struct kc_status *st, struct kc_er
 	if (at.tb[KCPG_A_MTU]) {
 		st->has_mtu = true;
 		st->mtu = mnl_attr_get_u32(at.tb[KCPG_A_MTU]);
+	}
+	if (at.tb[KCPG_A_MTU_USED]) {
+		st->has_mtu_used = true;
+		st->mtu_used = mnl_attr_get_u32(at.tb[KCPG_A_MTU_USED]);
 	}
 	if (at.tb[KCPG_A_TOKEN_MS]) {
 		st->has_token = true;

@@ -52,6 +52,8 @@ void kc_print_status(FILE *f, const struct kc_status *st, bool json)
 			kc_json_bool(&j, "keyed", st->keyed);
 		if (st->has_mtu)
 			kc_json_u64(&j, "mtu", st->mtu);
+		if (st->has_mtu_used)
+			kc_json_u64(&j, "mtu_used", st->mtu_used);
 		if (st->has_token)
 			kc_json_u64(&j, "token_ms", st->token_ms);
 		if (st->has_ring)
@@ -73,6 +75,9 @@ void kc_print_status(FILE *f, const struct kc_status *st, bool json)
 		fprintf(f, " keyed %s", st->keyed ? "yes" : "no");
 	if (st->has_mtu)
 		fprintf(f, " mtu %" PRIu32, st->mtu);
+	/* Lowered to the path MTU when the node came up. */
+	if (st->has_mtu_used && (!st->has_mtu || st->mtu_used != st->mtu))
+		fprintf(f, " used %" PRIu32, st->mtu_used);
 	if (st->has_token)
 		fprintf(f, " token %" PRIu32 "ms", st->token_ms);
 	fputc('\n', f);

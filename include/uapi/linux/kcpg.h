@@ -314,6 +314,9 @@ enum kcpg_attr {
 	KCPG_A_PAD,
 	KCPG_A_KEY,		/* binary, KCPG_KEY_LEN: the cluster key (never dumped) */
 	KCPG_A_ENCRYPT,		/* u8: 1 encrypts payloads, 0 authenticates only */
+	KCPG_A_MTU_USED,	/* u32: the core's datagram payload, MTU lowered to
+				 * the path MTU toward the peers at up
+				 */
 	__KCPG_A_MAX,
 };
 

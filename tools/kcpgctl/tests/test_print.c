@@ -56,6 +56,27 @@ TEST(status_json)
 	kc_status_free(&st);
 }
 
+/* The datagram size in use shows when the path MTU lowered it. */
+TEST(status_mtu_used)
+{
+	struct kc_status st = sample_status();
+	char *out;
+
+	st.has_mtu_used = true;
+	st.mtu_used = 1400;
+	CAPTURE(out, kc_print_status(f, &st, false));
+	CHECK(strstr(out, " mtu 1400 token ") != NULL);
+	free(out);
+	st.mtu_used = 972;
+	CAPTURE(out, kc_print_status(f, &st, false));
+	CHECK(strstr(out, " mtu 1400 used 972 token ") != NULL);
+	free(out);
+	CAPTURE(out, kc_print_status(f, &st, true));
+	CHECK(strstr(out, "\"mtu\":1400,\"mtu_used\":972,") != NULL);
+	free(out);
+	kc_status_free(&st);
+}
+
 TEST(status_of_unconfigured_node)
 {
 	struct kc_status st = { .has_nodeid = true, .nodeid = 1, .has_state = true };

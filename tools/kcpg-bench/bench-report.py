@@ -119,7 +119,9 @@ def ratio(a, b):
 
 
 def fmt_ratio(r):
-    return "–" if r is None else ("%.1fx" % r if r < 100 else "%.0fx" % r)
+    if r is None:
+        return "–"
+    return "%.2fx" % r if r < 0.1 else "%.1fx" % r if r < 100 else "%.0fx" % r
 
 
 def fmt_pct(r):

@@ -57,7 +57,7 @@ check-vm: all
 check-debug: all
 	@scripts/check-debug
 
-# The planted bugs must each be caught by the debug lane (docs/debug-kernel.md).
+# The planted bugs (kmod/plant.c) must each be caught by the debug lane.
 check-debug-plant: all
 	@scripts/check-debug --planted
 
@@ -126,7 +126,7 @@ dkms-install:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/kmod/proto $(DKMS_SRC)/include/uapi/linux
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) $(DKMS_SRC)/kmod/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c kmod/plant.c,$(wildcard kmod/*.[ch])) $(DKMS_SRC)/kmod/
 	install -m 0644 $(wildcard kmod/proto/*.[ch]) $(DKMS_SRC)/kmod/proto/
 	install -m 0644 include/uapi/linux/kcpg.h $(DKMS_SRC)/include/uapi/linux/
 	@if [ -z "$(DESTDIR)" ]; then \

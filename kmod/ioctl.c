@@ -163,6 +163,7 @@ static int ioc_join_leave(struct kcpg_handle *h, void __user *u,
 	else
 		ret = kp_leave(kn->node, h->kph, (struct kp_name *)&j.group,
 			       kcpg_now());
+	kcpg_plant_lock_inversion(h);
 	mutex_unlock(&kn->lock);
 	return ret;
 }
@@ -238,6 +239,7 @@ static int ioc_mcast(struct kcpg_handle *h, void __user *u, unsigned int cmd)
 	ret = kcpg_send(h, m.guarantee, &iov, total, total, false);
 out:
 	kvfree(buf);
+	kcpg_plant_uaf(buf);
 	return ret;
 }
 

@@ -265,4 +265,16 @@ void kcpg_uncharge(struct kcpg_handle *h, unsigned long bytes);
 /* core_ops.c */
 extern const struct kp_ops kcpg_kp_ops;
 
+/* plant.c: test-only planted bugs (KCPG_PLANT=...); no-ops otherwise. */
+#ifdef KCPG_PLANT_UAF
+void kcpg_plant_uaf(const void *freed);
+#else
+static inline void kcpg_plant_uaf(const void *freed) { }
+#endif
+#ifdef KCPG_PLANT_LOCK_INVERSION
+void kcpg_plant_lock_inversion(struct kcpg_handle *h);
+#else
+static inline void kcpg_plant_lock_inversion(struct kcpg_handle *h) { }
+#endif
+
 #endif /* _KCPG_H */

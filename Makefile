@@ -69,7 +69,8 @@ ci: all
 check-2vm: all
 	@scripts/two-vm-test
 
-# The deterministic simulator over 2,000+ seeds, mutations, replay, fuzz smoke.
+# The deterministic simulator over 2,000+ seeds, mutations, replay, fuzz smoke
+# (the same steps as in make check, without the rest).
 check-sim: deps
 	$(MAKE) -C selftests/sim check
 	$(MAKE) -C selftests/sim fuzz-smoke

@@ -113,10 +113,11 @@ static int kcpg_xmit(struct kcpg_net *kn, struct kcpg_peer *p,
 		if (IS_ERR(dst))
 			goto err;
 		skb->ignore_df = 1;	/* see the top of this file */
-		udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &saddr,
-				     (struct in6_addr *)&d->sin6_addr, 0,
-				     ip6_dst_hoplimit(dst), 0, htons(kn->port),
-				     d->sin6_port, false);
+		kcpg_udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &saddr,
+					  (struct in6_addr *)&d->sin6_addr, 0,
+					  ip6_dst_hoplimit(dst), 0,
+					  htons(kn->port), d->sin6_port, false,
+					  0);
 	} else {
 		const struct sockaddr_in *d =
 			(const struct sockaddr_in *)&p->addr;
@@ -125,10 +126,11 @@ static int kcpg_xmit(struct kcpg_net *kn, struct kcpg_peer *p,
 		dst = kcpg_route4(kn, p, &saddr);
 		if (IS_ERR(dst))
 			goto err;
-		udp_tunnel_xmit_skb((struct rtable *)dst, sk, skb, saddr,
-				    d->sin_addr.s_addr, 0,
-				    ip4_dst_hoplimit(dst), 0, htons(kn->port),
-				    d->sin_port, false, false);
+		kcpg_udp_tunnel_xmit_skb((struct rtable *)dst, sk, skb, saddr,
+					 d->sin_addr.s_addr, 0,
+					 ip4_dst_hoplimit(dst), 0,
+					 htons(kn->port), d->sin_port, false,
+					 false, 0);
 	}
 	return 0;
 err:

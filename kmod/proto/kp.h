@@ -12,7 +12,11 @@
  * Concurrency: a struct kp_node is not thread safe.  The embedder serialises
  * every call on one node (kcpg.ko: the instance mutex, taken in process
  * context only).  Callbacks run synchronously inside those calls and must not
- * call back into the same node, except where a callback's comment allows it.
+ * call back into the same node, except where a callback's comment allows it,
+ * and except for kp_ring_id_get() and kp_ring_nodes(), which only read: in a
+ * callback they name the ring installed at that point (the old one for its
+ * last deliveries and NODEDOWN confchgs, the new one from its NODEUP and
+ * totem confchgs on).
  */
 #ifndef KCPG_PROTO_KP_H
 #define KCPG_PROTO_KP_H

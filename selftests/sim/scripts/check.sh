@@ -24,7 +24,9 @@ for mix in all partition crash loss none dup reorder; do
 	step "2-5 nodes, $mix, $n seeds" \
 		$SIM --seeds $base-$((base + n - 1)) --nodes 2-5 --faults $mix \
 		--min-inflight-per-seed=2 --min-merges=$((100 * K)) \
-		--min-frag-straddle=$((200 * K)) --min-one-n-one=$((50 * K)) $extra
+		--min-frag-straddle=$((200 * K)) --min-one-n-one=$((50 * K)) \
+		--min-packed-datagrams=$((2000 * K)) --min-accel-tokens=$((5000 * K)) \
+		$extra
 	base=$((base + 10000))
 done
 step "6-9 nodes, all, $((50 * K)) seeds" \
@@ -37,6 +39,8 @@ step "1 node, every fault, $((500 * K)) seeds" \
 # options that reproduce them.
 step "regression: recovered packet without memory (BUGS.md 3)" \
 	$SIM --seeds 105 --nodes 2-5 --faults partition,loss --alloc-fail 1000
+step "regression: confchg placed in the call that installs a ring (BUGS.md)" \
+	$SIM --seeds 67 --nodes 2-5 --faults partition,loss --alloc-fail 1000
 # The same code under ASan and UBSan.
 step "asan+ubsan: 1-5 nodes, all, $((20 * K)) seeds" \
 	nice ./kcpg-sim-asan --seeds 95000-$((95000 + 20 * K - 1)) --nodes 1-5 --faults all

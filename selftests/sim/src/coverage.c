@@ -15,6 +15,8 @@ static const char *const names[COV_NR] = {
 	[COV_VIEW_CHANGES] = "view-changes",
 	[COV_INFLIGHT] = "inflight-changes",
 	[COV_EXPELS] = "expels",
+	[COV_PACKED] = "packed-datagrams",
+	[COV_ACCEL] = "accel-tokens",
 };
 
 const char *cov_name(int c)
@@ -130,6 +132,8 @@ void coverage_compute(const struct record_log *l, struct coverage *cv)
 
 	memset(cv, 0, sizeof(*cv));
 	cv->c[COV_MSGS] = l->msgs.n;
+	cv->c[COV_PACKED] = l->packed_dgrams;
+	cv->c[COV_ACCEL] = l->accel_visits;
 	rings(l, cv);
 	analysis_build(&a, l);
 	for (i = 0; i < l->msgs.n; i++) {

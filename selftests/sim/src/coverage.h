@@ -24,6 +24,8 @@ enum cov {
 	COV_VIEW_CHANGES,	/* distinct group confchgs */
 	COV_INFLIGHT,		/* ring or view changes with messages in flight */
 	COV_EXPELS,		/* slow consumers expelled */
+	COV_PACKED,		/* datagrams carrying several messages */
+	COV_ACCEL,		/* token visits whose multicasts followed the token */
 	COV_NR
 };
 

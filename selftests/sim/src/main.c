@@ -42,6 +42,8 @@ static void usage(void)
 		"  --min-COUNTER=N      fail unless COUNTER totals at least N\n"
 		"  --min-inflight-per-seed=N  every seed needs N changes with traffic in flight\n"
 		"  --alloc-fail PPM     make the core's allocations fail now and then\n"
+		"  --mtu BYTES          every node's MTU (512-65000; default: 1400, or\n"
+		"                       576-1400 in a quarter of the runs)\n"
 		"  --dump-corpus DIR    write received datagrams to DIR (fuzz seeds)\n");
 	exit(2);
 }
@@ -150,6 +152,16 @@ static void parse(struct cli *c, int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--alloc-fail") && v) {
 			c->o.alloc_fail_ppm = (uint32_t)atoi(v);
+			i++;
+		} else if (!strcmp(a, "--mtu") && v) {
+			c->o.mtu = (uint32_t)atoi(v);
+			/* The core clamps to this range; outside it the
+			 * simulator's own MTU checks would be wrong.
+			 */
+			if (c->o.mtu < 512 || c->o.mtu > 65000) {
+				fprintf(stderr, "kcpg-sim: --mtu must be 512-65000\n");
+				exit(2);
+			}
 			i++;
 		} else if (!strcmp(a, "--dump-corpus") && v) {
 			c->o.dump_dir = v;

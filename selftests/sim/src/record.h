@@ -151,6 +151,12 @@ struct record_log {
 	VEC(struct window) windows;
 	VEC(struct api_err) api_errs;
 	uint64_t end_time;
+	/* Seen on the wire (coverage): datagrams received carrying the
+	 * heads of two or more messages (packing), and token visits whose
+	 * multicasts left after the token (the Accelerated Ring).
+	 */
+	uint64_t packed_dgrams;
+	uint64_t accel_visits;
 };
 
 void record_init(struct record_log *l);

@@ -79,6 +79,9 @@ void sim_init(struct sim *s, const struct sim_opts *o, uint64_t seed)
 	/* Smaller datagrams now and then: more fragments per message. */
 	if (rng_below(&s->rng_scn, 4) == 0)
 		s->cfg.mtu = (uint32_t)rng_range(&s->rng_scn, 576, s->cfg.mtu);
+	/* After the draw, so that --mtu changes nothing else of the seed. */
+	if (o->mtu)
+		s->cfg.mtu = o->mtu;
 	s->log.mtu = s->cfg.mtu;
 	name_groups(s);
 

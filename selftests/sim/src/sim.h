@@ -37,6 +37,7 @@ struct sim_opts {
 	int mutation;		/* enum mutation, 0 = none */
 	uint32_t episodes;	/* disturbance episodes per run, 0 = random */
 	uint32_t alloc_fail_ppm;	/* make ops->alloc fail now and then */
+	uint32_t mtu;		/* every node's MTU, 0: chosen per seed */
 	const char *dump_dir;	/* write received datagrams here (fuzz corpus) */
 	uint32_t dump_max;
 	uint32_t ideal;		/* no scenario: a steady cluster with this many
@@ -89,6 +90,8 @@ struct node {
 	uint32_t side;		/* partition side */
 	uint64_t cut_to;	/* one-way cuts: packets from here to these drop */
 	uint64_t tx_clock;	/* when the node's link is free again */
+	uint64_t tok_call;	/* sim.call that last sent a token from here */
+	uint64_t accel_call;	/* sim.call last counted as accelerated */
 	uint32_t ring;		/* current ring (record_log.rings index) */
 	uint32_t slots;		/* processes this node keeps attached */
 	struct proc *procs[SIM_PROC_SLOTS];

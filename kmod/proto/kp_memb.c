@@ -49,13 +49,40 @@ static void kp_merge_send(struct kp_node *n)
 	kp_xmit(n, 0, b, KP_RG_LEN);
 }
 
-/* A representative looks for other rings while some peer is not in its. */
+/* Members that fit in one commit token of our MTU. */
+static kp_u32 kp_memb_cap(const struct kp_node *n)
+{
+	return kp_min32((n->cfg.mtu - KP_CM_ENTRIES) / KP_CE_LEN,
+			KP_MAX_NODES);
+}
+
+/*
+ * Our ring is as large as a commit token allows and @from, above all its
+ * members, could only ever be in a later block (kp_memb_block()): a gather
+ * with it would form the same ring again.  Its merge probes and joins are
+ * ignored, or a cluster larger than the limit would reform its full ring
+ * every merge timeout.  A node below our highest member is heard: it may
+ * belong in our block.
+ */
+static int kp_memb_full_above(const struct kp_node *n, kp_u32 from)
+{
+	const struct kp_nodeset *m = &n->ring.memb;
+
+	return m->n >= kp_memb_cap(n) && from > m->id[m->n - 1];
+}
+
+/*
+ * A representative looks for other rings while some peer is not in its,
+ * unless its ring is full (the nodes left out form rings of their own and
+ * probe, see kp_memb_full_above()).
+ */
 void kp_merge_arm(struct kp_node *n)
 {
 	kp_u32 i;
 
 	if (n->state == KP_ST_OPERATIONAL &&
-	    n->ring.memb.id[0] == n->cfg.nodeid) {
+	    n->ring.memb.id[0] == n->cfg.nodeid &&
+	    n->ring.memb.n < kp_memb_cap(n)) {
 		for (i = 0; i < n->peers.n; i++) {
 			if (!kp_set_has(&n->ring.memb, n->peers.id[i])) {
 				kp_timer_set(n, KP_TIMER_MERGE,
@@ -131,31 +158,28 @@ void kp_gather_enter(struct kp_node *n)
 	kp_join_send(n);
 }
 
-/* Members that fit in one commit token of our MTU. */
-static kp_u32 kp_memb_cap(const struct kp_node *n)
-{
-	return kp_min32((n->cfg.mtu - KP_CM_ENTRIES) / KP_CE_LEN,
-			KP_MAX_NODES);
-}
-
 /*
- * More members than one commit token can carry: the highest ids (never
- * ourselves) wait for a later ring.  A merge will not take them either, so
- * the MTU must be sized for the cluster (docs/protocol.md, Limits).
+ * The ring we are gathering: proc - fail, or, when that is more than one
+ * commit token can carry, the block of cap consecutive members (in id
+ * order, lowest first) that holds us.  Every node that agrees on proc and
+ * fail computes the same blocks, so they form rings side by side instead
+ * of fighting over who is left out (failing the others would spread
+ * through the fail sets and shrink everyone's ring).  The MTU should be
+ * sized for the cluster (docs/protocol.md, Limits).
  */
-static void kp_memb_trim(struct kp_node *n, struct kp_nodeset *memb,
-			 kp_u32 cap)
+static void kp_memb_block(const struct kp_node *n, struct kp_nodeset *memb)
 {
-	kp_u32 i = memb->n;
+	kp_u32 cap = kp_memb_cap(n), lo, i, k = 0;
+	int me;
 
-	while (memb->n > cap && i-- > 0) {
-		kp_u32 id = memb->id[i];
-
-		if (id == n->cfg.nodeid)
-			continue;
-		kp_set_add(&n->fail, id);
-		kp_set_del(memb, id);
-	}
+	kp_set_minus(memb, &n->proc, &n->fail);
+	me = kp_set_index(memb, n->cfg.nodeid);
+	if (memb->n <= cap || me < 0)
+		return;
+	lo = (kp_u32)me / cap * cap;
+	for (i = lo; i < memb->n && i < lo + cap; i++)
+		memb->id[k++] = memb->id[i];
+	memb->n = k;
 }
 
 static void kp_commit_fill(struct kp_node *n, struct kp_commit *c)
@@ -250,16 +274,9 @@ static void kp_commit_start(struct kp_node *n, const struct kp_nodeset *memb)
 static void kp_consensus_check(struct kp_node *n)
 {
 	struct kp_nodeset *memb = &n->scratch_set;
-	kp_u32 i, cap = kp_memb_cap(n);
+	kp_u32 i;
 
-	kp_set_minus(memb, &n->proc, &n->fail);
-	if (memb->n > cap) {
-		kp_memb_trim(n, memb, cap);
-		kp_set_clear(&n->cons);
-		kp_set_add(&n->cons, n->cfg.nodeid);
-		kp_join_send(n);
-		return;
-	}
+	kp_memb_block(n, memb);
 	for (i = 0; i < memb->n; i++)
 		if (!kp_set_has(&n->cons, memb->id[i]))
 			return;
@@ -273,16 +290,16 @@ static void kp_consensus_check(struct kp_node *n)
 void kp_consensus_timeout(struct kp_node *n)
 {
 	struct kp_nodeset *memb = &n->scratch_set;
-	kp_u32 i, cap = kp_memb_cap(n);
+	kp_u32 i;
 
 	if (n->state != KP_ST_GATHER)
 		return;
-	kp_set_minus(memb, &n->proc, &n->fail);
+	/* Only our block: the others agree (or not) in blocks of their own. */
+	kp_memb_block(n, memb);
 	for (i = 0; i < memb->n; i++)
 		if (!kp_set_has(&n->cons, memb->id[i]))
 			kp_set_add(&n->fail, memb->id[i]);
-	kp_set_minus(memb, &n->proc, &n->fail);
-	kp_memb_trim(n, memb, cap);
+	kp_memb_block(n, memb);
 	kp_set_clear(&n->cons);
 	kp_set_add(&n->cons, n->cfg.nodeid);
 	if (memb->n <= 1) {
@@ -427,7 +444,8 @@ int kp_join_rx(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len)
 		 * round that made it) or from a node that cannot hear us;
 		 * it will hear our merge probes if it can.
 		 */
-		if (j->max_seq < n->ring.id.seq)
+		if (j->max_seq < n->ring.id.seq ||
+		    kp_memb_full_above(n, from))
 			return KP_EAGAIN;
 		kp_gather_enter(n);
 		break;
@@ -457,6 +475,8 @@ int kp_merge_rx(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len)
 	    (r.seq <= n->ring.id.seq ||
 	     !kp_memcmp(&r, &n->ring.id, sizeof(r))))
 		return 0;	/* our own ring, or an older one */
+	if (kp_memb_full_above(n, from))
+		return 0;
 	kp_gather_enter(n);
 	return 0;
 }
@@ -476,7 +496,7 @@ int kp_commit_rx(struct kp_node *n, kp_u32 from, const void *pkt,
 		return KP_EAGAIN;
 	switch (n->state) {
 	case KP_ST_GATHER:
-		kp_set_minus(&n->scratch_set2, &n->proc, &n->fail);
+		kp_memb_block(n, &n->scratch_set2);
 		if (c->phase != 1 || !kp_set_equal(memb, &n->scratch_set2) ||
 		    c->ring.seq <= n->cur->ring.id.seq)
 			return KP_EAGAIN;

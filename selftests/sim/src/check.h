@@ -135,6 +135,13 @@ void check_membership(const struct analysis *a, struct check_result *res);
 void check_safe(const struct analysis *a, struct check_result *res);
 void check_live(const struct analysis *a, struct check_result *res);
 
+/* Members one commit token of the run's MTU carries (docs/protocol.md,
+ * Limits), and the ring @node of @clique must be in: the clique, or when
+ * it is larger than @cap, its block of @cap consecutive ids, lowest first.
+ */
+uint32_t memb_cap(const struct record_log *l);
+uint64_t clique_block(uint64_t clique, uint32_t node, uint32_t cap);
+
 /* Must the sender of @msg have delivered it (see check_basic.c)? */
 int self_required(const struct record_log *l, const uint8_t *self, uint32_t msg);
 

@@ -2,7 +2,9 @@
 /*
  * liveness: in each quiet window (network perfect, nobody crashing, pausing
  * or reconfiguring), every clique of live mutual peers is one ring by the
- * window's convergence deadline, and every message sent after that (and at
+ * window's convergence deadline (a clique larger than one commit token
+ * carries: rings of memb_cap() consecutive ids, lowest first, as
+ * docs/protocol.md says), and every message sent after that (and at
  * least one bound before the window ends) reaches, within the bound, every
  * member of the view it was ordered in (see owed_view()) that stays (no
  * leave, detach or crash before the deadline).
@@ -90,34 +92,65 @@ const struct window *live_required(const struct analysis *a, uint32_t msg,
 	return NULL;
 }
 
+uint32_t memb_cap(const struct record_log *l)
+{
+	uint32_t mtu = l->mtu < 512 ? 512 : l->mtu > 65000 ? 65000 : l->mtu;
+	uint32_t cap = (mtu - 40) / 40;
+
+	return cap < 64 ? cap : 64;
+}
+
+uint64_t clique_block(uint64_t clique, uint32_t node, uint32_t cap)
+{
+	uint64_t block = 0;
+	uint32_t idx = 0, k, lo;
+
+	if ((uint32_t)__builtin_popcountll(clique) <= cap)
+		return clique;
+	for (k = 0; k < node; k++)
+		if (clique & (1ULL << k))
+			idx++;
+	lo = idx / cap * cap;
+	for (k = 0, idx = 0; k < 64; k++) {
+		if (!(clique & (1ULL << k)))
+			continue;
+		if (idx >= lo && idx < lo + cap)
+			block |= 1ULL << k;
+		idx++;
+	}
+	return block;
+}
+
 static void convergence(const struct record_log *l, uint32_t wi,
 			struct check_result *res)
 {
 	const struct window *w = &l->windows.v[wi];
-	uint32_t i, j, k;
+	uint32_t i, j, k, cap = memb_cap(l);
 
 	for (i = 0; i < w->probe.n; i++) {
 		const struct probe_ent *pe = &w->probe.v[i];
 		const struct ring_info *r = &l->rings.v[pe->ring];
-		uint64_t mask = 0;
+		uint32_t self = l->incs.v[pe->inc].nodeid;
+		uint64_t mask = 0, want = clique_block(pe->clique, self, cap);
 
 		for (k = 0; k < r->n; k++)
 			if (r->nodes[k] < 64)
 				mask |= 1ULL << r->nodes[k];
-		if (mask != pe->clique) {
+		if (mask != want) {
 			violation(res, INV_LIVENESS,
 				  "window %u: at %llu ns node %u is in ring %u.%llu of nodes 0x%llx, should be with 0x%llx",
 				  wi, (unsigned long long)w->converge,
 				  l->incs.v[pe->inc].nodeid, r->rep,
 				  (unsigned long long)r->seq,
 				  (unsigned long long)mask >> 1,
-				  (unsigned long long)pe->clique >> 1);
+				  (unsigned long long)want >> 1);
 			continue;
 		}
 		for (j = 0; j < i; j++) {
 			const struct ring_info *o = &l->rings.v[w->probe.v[j].ring];
 
 			if (w->probe.v[j].clique == pe->clique &&
+			    clique_block(pe->clique, l->incs.v[w->probe.v[j].inc].nodeid, cap) == want &&
 			    (o->rep != r->rep || o->seq != r->seq))
 				violation(res, INV_LIVENESS,
 					  "window %u: nodes %u and %u should share a ring, are in %u.%llu and %u.%llu",

@@ -17,6 +17,7 @@ static const char *const names[COV_NR] = {
 	[COV_EXPELS] = "expels",
 	[COV_PACKED] = "packed-datagrams",
 	[COV_ACCEL] = "accel-tokens",
+	[COV_MTU_SPLIT] = "mtu-splits",
 };
 
 const char *cov_name(int c)
@@ -134,6 +135,17 @@ void coverage_compute(const struct record_log *l, struct coverage *cv)
 	cv->c[COV_MSGS] = l->msgs.n;
 	cv->c[COV_PACKED] = l->packed_dgrams;
 	cv->c[COV_ACCEL] = l->accel_visits;
+	for (i = 0; i < l->windows.n; i++) {
+		const struct window *w = &l->windows.v[i];
+		uint32_t k;
+
+		for (k = 0; k < w->probe.n; k++)
+			if ((uint32_t)__builtin_popcountll(w->probe.v[k].clique) >
+			    memb_cap(l))
+				break;
+		if (k < w->probe.n)
+			cv->c[COV_MTU_SPLIT]++;
+	}
 	rings(l, cv);
 	analysis_build(&a, l);
 	for (i = 0; i < l->msgs.n; i++) {

@@ -26,6 +26,8 @@ enum cov {
 	COV_EXPELS,		/* slow consumers expelled */
 	COV_PACKED,		/* datagrams carrying several messages */
 	COV_ACCEL,		/* token visits whose multicasts followed the token */
+	COV_MTU_SPLIT,		/* quiet windows with a clique over the commit
+				 * token's member limit (split into rings) */
 	COV_NR
 };
 

@@ -180,7 +180,6 @@ int kcpg_handle_kick(struct kcpg_handle *h);
 
 /* socket.c: the socket, peers, up and down */
 #define KCPG_MAX_DGRAM		65536	/* largest datagram received */
-#define KCPG_MTU_MIN		512	/* least datagram size of the core */
 int kcpg_transport_up(struct kcpg_net *kn);
 void kcpg_transport_down(struct kcpg_net *kn);
 struct kcpg_peer *kcpg_peer_find(struct kcpg_net *kn, u32 nodeid);

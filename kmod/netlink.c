@@ -26,8 +26,8 @@ static struct genl_family kcpg_genl;
  * message carrying the attribute.  (Not const: 6.1 takes a plain pointer.)
  */
 static struct netlink_range_validation kcpg_mtu_range = {
-	.min = 512,
-	.max = 65000,
+	.min = KCPG_MTU_MIN,
+	.max = KCPG_MTU_MAX,
 };
 
 static const struct nla_policy kcpg_policy[KCPG_A_MAX + 1] = {

@@ -8,15 +8,16 @@
 #define KCPGCTL_VALUES_H
 
 #include <stdint.h>
+#include <linux/kcpg.h>
 
 #include "addr.h"
 #include "err.h"
 
 /* Timeouts above an hour are a typo, not a configuration. */
 #define KC_MS_MAX	3600000u
-/* Largest UDP payload over IPv4; the module may refuse less. */
-#define KC_MTU_MIN	256u
-#define KC_MTU_MAX	65507u
+/* What the module accepts (the uapi header says why). */
+#define KC_MTU_MIN	((unsigned int)KCPG_MTU_MIN)
+#define KC_MTU_MAX	((unsigned int)KCPG_MTU_MAX)
 
 /* Node ids: 0 and 2^32-1 are reserved by the protocol ("none", "all"). */
 #define KC_NODEID_MAX	4294967294u

@@ -322,6 +322,13 @@ enum kcpg_attr {
 
 #define KCPG_A_MAX	(__KCPG_A_MAX - 1)
 
+/*
+ * KCPG_A_MTU accepts KCPG_MTU_MIN to KCPG_MTU_MAX.  The maximum leaves room
+ * for the key's envelope in the largest UDP payload (65507 bytes over IPv4).
+ */
+#define KCPG_MTU_MIN	512
+#define KCPG_MTU_MAX	65000
+
 enum kcpg_stat {
 	KCPG_STAT_UNSPEC,
 	KCPG_STAT_MSGS_SENT,

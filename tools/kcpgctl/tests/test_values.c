@@ -43,8 +43,13 @@ TEST(mtu_range)
 	uint32_t m;
 
 	CHECK(kc_parse_mtu("1400", &m, &e) == 0 && m == 1400);
-	CHECK(kc_parse_mtu("65507", &m, &e) == 0);
-	CHECK(kc_parse_mtu("65508", &m, &e) < 0);
+	/* The module's range exactly: no value passes here to fail there. */
+	CHECK(kc_parse_mtu("65000", &m, &e) == 0 && m == 65000);
+	CHECK(kc_parse_mtu("512", &m, &e) == 0 && m == 512);
+	CHECK(kc_parse_mtu("65001", &m, &e) < 0);
+	CHECK_CONTAINS(e.msg, "invalid mtu '65001' (expected 512-65000 bytes)");
+	CHECK(kc_parse_mtu("65507", &m, &e) < 0);
+	CHECK(kc_parse_mtu("511", &m, &e) < 0);
 	CHECK(kc_parse_mtu("100", &m, &e) < 0);
 	CHECK_CONTAINS(e.msg, "invalid mtu '100'");
 }

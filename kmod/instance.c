@@ -58,18 +58,21 @@ struct kcpg_net *kcpg_net_get(struct net *net)
 }
 
 /*
- * Under kn->lock, down and without handles: a new core with kn->cfg.  The
- * old one's timers are forgotten (the worker skips deadlines of 0).
+ * Under kn->lock, down and without handles: a new core with kn->cfg, its
+ * datagram size lowered to @cap when not 0.  The cap is the path MTU that
+ * the up in progress measured (socket.c); it is never kept: a core rebuilt
+ * while down (new settings) takes the configured size, and the next up
+ * measures the path again, which may have changed.  The old core's timers
+ * are forgotten (the worker skips deadlines of 0).
  */
-int kcpg_node_reset(struct kcpg_net *kn)
+int kcpg_node_reset(struct kcpg_net *kn, u32 cap)
 {
 	struct kp_config cfg = kn->cfg;
 	struct kp_node *node;
 	unsigned int i;
 
-	/* Lowered to the path MTU found at the last up (socket.c). */
-	if (kn->path_mtu && kn->path_mtu < cfg.mtu)
-		cfg.mtu = kn->path_mtu;
+	if (cap && cap < cfg.mtu)
+		cfg.mtu = cap;
 	node = kp_node_create(&cfg, &kcpg_kp_ops, kn, kcpg_now(),
 			      get_random_u64());
 	if (!node)
@@ -102,7 +105,7 @@ static int __net_init kcpg_net_init_one(struct net *net)
 	kn->cfg.max_msg = kcpg_limits.max_msg_size;
 
 	mutex_lock(&kn->lock);
-	ret = kcpg_node_reset(kn);
+	ret = kcpg_node_reset(kn, 0);
 	mutex_unlock(&kn->lock);
 	if (!ret)
 		atomic_inc(&kcpg_instances);

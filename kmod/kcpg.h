@@ -97,7 +97,6 @@ struct kcpg_net {
 	bool local_set;			/* an address was configured */
 	bool cfg_pending;		/* @cfg differs from the core's */
 	u32 mtu;			/* the core's datagram size */
-	u32 path_mtu;			/* cap on it from the last up; 0: none */
 	u16 port;
 	struct list_head peers;		/* struct kcpg_peer, RCU for readers */
 	struct socket *sock;		/* while up */
@@ -226,7 +225,7 @@ void kcpg_genl_notify(struct kcpg_net *kn);
 
 /* instance.c */
 int kcpg_net_init(void);
-int kcpg_node_reset(struct kcpg_net *kn);
+int kcpg_node_reset(struct kcpg_net *kn, u32 cap);
 void kcpg_net_exit(void);
 struct kcpg_net *kcpg_net_get(struct net *net);
 u64 kcpg_now(void);

@@ -160,7 +160,7 @@ static int kcpg_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		kn->cfg.hold_timeout = nla_get_u32(a[KCPG_A_HOLD_MS]) * NSEC_PER_MSEC;
 	/* A node that is down and has no handles takes the new settings now. */
 	if (!kn->n_handles)
-		ret = kcpg_node_reset(kn);
+		ret = kcpg_node_reset(kn, 0);
 	else
 		kn->cfg_pending = true;
 out:
@@ -228,7 +228,7 @@ static int kcpg_nl_up(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&kn->lock);
 	if (kn->cfg_pending && !kn->n_handles)
-		ret = kcpg_node_reset(kn);
+		ret = kcpg_node_reset(kn, 0);
 	if (!ret)
 		ret = kcpg_transport_up(kn);
 	if (ret == -EAFNOSUPPORT)

@@ -118,11 +118,10 @@ static int kcpg_fit_mtu(struct kcpg_net *kn)
 				    kn->nodeid, kn->mtu, worst, path);
 		return -EMSGSIZE;
 	}
-	kn->path_mtu = path;
 	if (want < kn->cfg.mtu)
 		pr_info("kcpg: node %u: datagrams of %u bytes instead of %u, for the path MTU toward node %u\n",
 			kn->nodeid, want, kn->cfg.mtu, worst);
-	return kcpg_node_reset(kn);
+	return kcpg_node_reset(kn, want);
 }
 
 /* Under kn->lock: open the socket and bring the peers into the core. */

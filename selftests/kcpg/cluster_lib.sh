@@ -89,6 +89,35 @@ cl_test() {
 	echo "#   ($((SECONDS - t0))s)"
 }
 
+# cl_form NAME CMD...: the case that builds the test's cluster (CMD, e.g.
+# "$CLUSTER" up 3); cl_case runs the cases that need it.  Whether it formed
+# is asked again outside the case (ktest runs CMD in a subshell), allowing
+# a step: under load a ring that just formed may break up and merge again.
+# A ring that formed and does not hold is a failure of its own, not a
+# reason to skip quietly.
+CL_FORMED=0
+cl_form() {
+	local failed=$_kfail
+	cl_test "$@"
+	CL_FORMED=0
+	[ "$_kfail" = "$failed" ] || return 0
+	if "$CLUSTER" wait -t "$CL_STEP" >/dev/null 2>&1; then
+		CL_FORMED=1
+	else
+		cl_test "the ring holds once formed" "$CLUSTER" wait -t 1
+	fi
+}
+
+# cl_case NAME CMD...: a case that needs the cluster of cl_form: skipped,
+# with the reason, when it did not form.
+cl_case() {
+	if [ "$CL_FORMED" = 1 ]; then
+		cl_test "$@"
+	else
+		kskip "$1" "the cluster did not form"
+	fi
+}
+
 # cl_wait_exit [NODE...]: waits for this round's members (on those nodes, or
 # all), at most CL_WAIT seconds (default: a member's life); fails if one
 # does not end in time (it is killed) or exits non-zero.
@@ -117,6 +146,28 @@ cl_wait_exit() {
 	done
 	echo "round $CL_ROUND: members ended after $(($(date +%s) - t0))s"
 	return $bad
+}
+
+# cl_round_all NAME PER ARGS...: a round of PER members on every live node,
+# with cluster_member ARGS (-e is the total); waits for all of them and
+# keeps the outcome for cl_ended.
+cl_round_all() {
+	local name=$1 per=$2 nodes n
+	shift 2
+	nodes=$("$CLUSTER" nodes)
+	cl_round "$name"
+	for n in $nodes; do
+		cl_start "$n" "$per" -e $((per * $(echo "$nodes" | wc -l))) "$@"
+	done
+	cl_wait_exit >"$CL_DIR/$name.wait" 2>&1
+	echo $? >"$CL_DIR/$name.rc"
+}
+
+# cl_ended NAME: round NAME's members all ended well (their exit status and
+# their logs).
+cl_ended() {
+	cat "$CL_DIR/$1.wait"
+	[ "$(cat "$CL_DIR/$1.rc")" = 0 ] && cl_ok "${CL_LOGS[@]}"
 }
 
 # cl_forget NODE: members on NODE died with it; stop tracking them.

@@ -8,27 +8,9 @@
 
 NETEM="delay 2ms reorder 10% loss 10%"
 
-ccase() {
-	if [ "$formed" = 1 ]; then cl_test "$@"; else kskip "$1" "the 3-node cluster did not form"; fi
-}
-
 form() {
 	cl_have_tools || return 1
 	"$CLUSTER" up 3 && "$CLUSTER" netem all "$NETEM"
-}
-
-round() {
-	local name=$1 n
-	shift
-	cl_round "$name"
-	for n in 1 2 3; do cl_start "$n" 2 -e 6 "$@"; done
-	cl_wait_exit >"$CL_DIR/$name.wait" 2>&1
-	echo $? >"$CL_DIR/$name.rc"
-}
-
-ended() {
-	cat "$CL_DIR/$1.wait"
-	[ "$(cat "$CL_DIR/$1.rc")" = 0 ] && cl_ok "${CL_LOGS[@]}"
 }
 
 retransmits() {
@@ -42,17 +24,15 @@ retransmits() {
 	[ $total -gt 0 ]
 }
 
-formed=0
-cl_test "3-node cluster forms; netem '$NETEM' on every node" form
-"$CLUSTER" wait -t 5 >/dev/null 2>&1 && formed=1
+cl_form "3-node cluster forms; netem '$NETEM' on every node" form
 
-[ $formed = 1 ] && round lossy -m 40 -s 16384 -r 31
-ccase "under loss: 6 members end, every byte verified" ended lossy
-ccase "under loss: one order of messages and confchgs" cl_same F "${CL_LOGS[@]}"
-ccase "under loss: nothing lost or duplicated" cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"
-ccase "the loss was repaired by retransmissions" retransmits
+[ "$CL_FORMED" = 1 ] && cl_round_all lossy 2 -m 40 -s 16384 -r 31
+cl_case "under loss: 6 members end, every byte verified" cl_ended lossy
+cl_case "under loss: one order of messages and confchgs" cl_same F "${CL_LOGS[@]}"
+cl_case "under loss: nothing lost or duplicated" cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"
+cl_case "the loss was repaired by retransmissions" retransmits
 
-[ $formed = 1 ] && round zcb -m 30 -s 65536 -z -r 32
-ccase "zcb rewritten after send under loss: the original bytes arrive, in one order" \
-	eval 'ended zcb && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+[ "$CL_FORMED" = 1 ] && cl_round_all zcb 2 -m 30 -s 65536 -z -r 32
+cl_case "zcb rewritten after send under loss: the original bytes arrive, in one order" \
+	eval 'cl_ended zcb && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
 kdone

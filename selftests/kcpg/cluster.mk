@@ -8,3 +8,12 @@ TEST_PROGS += cluster_member
 cluster_member: cluster_member.c $(CLUSTER_ULIB)/libcpg-kshim.so
 	$(CC) $(CFLAGS) -o $@ $< -L$(CLUSTER_ULIB) -lcpg-kshim \
 		-Wl,-rpath,'$$ORIGIN/../../ulib'
+
+# The same program as a corosync application: built against the system's
+# corosync headers and linked against Debian's libcpg.so.4, with none of our
+# -I, -L or rpath.  The tests run it with our compat libcpg.so.4 first on
+# LD_LIBRARY_PATH (selftests/run-tests), unchanged.
+TEST_PROGS += cluster_member_corosync
+
+cluster_member_corosync: cluster_member.c
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lcpg

@@ -55,15 +55,16 @@ cl_round() {
 	rm -f "$CL_DIR/$1".*
 }
 
-# cl_start NODE COUNT ARGS...: COUNT members on NODE with cluster_member ARGS.
-# Their output goes to a file: a background process must not hold the pipe
-# of a ktest's command substitution open.
+# cl_start NODE COUNT ARGS...: COUNT members on NODE with cluster_member ARGS
+# (or the program CL_BIN names, which takes the same options).  Their output
+# goes to a file: a background process must not hold the pipe of a ktest's
+# command substitution open.
 cl_start() {
 	local node=$1 count=$2 k log
 	shift 2
 	for k in $(seq 1 "$count"); do
 		log="$CL_DIR/$CL_ROUND.n$node.m$k.log"
-		"$CLUSTER" exec "$node" "$MEMBER" -o "$log" -t "$CL_TIMEOUT" "$@" \
+		"$CLUSTER" exec "$node" "${CL_BIN:-$MEMBER}" -o "$log" -t "$CL_TIMEOUT" "$@" \
 			>>"$CL_DIR/$CL_ROUND.stderr" 2>&1 </dev/null &
 		CL_PIDS+=($!)
 		CL_LOGS+=("$log")

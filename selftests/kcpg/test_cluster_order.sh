@@ -6,7 +6,9 @@
 # order means the logs are identical from the moment the group is complete;
 # every member checks each byte it receives against what the sender made.
 # Then the same with messages up to 1 MiB, with SAFE delivery, and with
-# zero-copy sends whose buffers are overwritten as soon as the call returns.
+# zero-copy sends whose buffers are overwritten as soon as the call returns,
+# and the same program built as a corosync application against Debian's
+# libcpg.so.4, run unchanged on every node with our compat library.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
 
@@ -40,6 +42,38 @@ cl_case "safe delivery: one order, nothing lost" \
 [ "$CL_FORMED" = 1 ] && cl_round_all zcb 2 -m 20 -s 65536 -z -r 14
 cl_case "zero copy, buffer rewritten after each send: receivers get the original bytes" \
 	eval 'cl_ended zcb && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+
+# cluster_member built against the system's corosync headers and Debian's
+# libcpg.so.4 (cluster.mk): run-tests puts our compat libcpg.so.4 first on
+# the library path, as an operator would with an existing application.
+COROSYNC_MEMBER=$KTOP/selftests/kcpg/cluster_member_corosync
+
+# It is a corosync build (it needs libcpg.so.4 with corosync's symbol
+# versions, nothing of ours, and has no library path of its own), and on
+# every node the dynamic linker resolves it to this checkout's compat
+# library.
+corosync_binary() {
+	local dyn n lib ours
+	[ -x "$COROSYNC_MEMBER" ] || kfail "$COROSYNC_MEMBER not built" || return 1
+	dyn=$(readelf -dW "$COROSYNC_MEMBER")
+	echo "$dyn" | grep -q 'NEEDED.*\[libcpg\.so\.4\]' || kfail "does not need libcpg.so.4" || return 1
+	! echo "$dyn" | grep -Eq 'kshim|RPATH|RUNPATH' || kfail "linked with something of ours" || return 1
+	readelf -VW "$COROSYNC_MEMBER" | grep -q COROSYNC_CPG_1.0 ||
+		kfail "no corosync symbol versions" || return 1
+	ours=$(realpath "$KTOP/ulib/libcpg.so.4")
+	for n in $NODES; do
+		lib=$("$CLUSTER" exec "$n" env LD_TRACE_LOADED_OBJECTS=1 "$COROSYNC_MEMBER" |
+		      awk '$1 == "libcpg.so.4" { print $3 }')
+		echo "node $n: libcpg.so.4 => $lib"
+		[ -n "$lib" ] && [ "$(realpath "$lib")" = "$ours" ] ||
+			kfail "node $n would not load $ours" || return 1
+	done
+}
+cl_case "a corosync binary (Debian's libcpg.so.4) resolves to our compat library on every node" \
+	corosync_binary
+[ "$CL_FORMED" = 1 ] && CL_BIN=$COROSYNC_MEMBER cl_round_all corosync 2 -m 20 -s 65536 -r 15
+cl_case "the corosync binary on 3 nodes: one order, every byte and checksum verified" \
+	eval 'cl_ended corosync && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
 
 peer_counters() {
 	local n out

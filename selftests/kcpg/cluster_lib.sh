@@ -253,8 +253,10 @@ CL_AWK_BODY='
 	FNR == 1 { t3p = 0 }'
 
 # cl_same START LOG...: the logs' bodies are identical, from their start
-# (START F) or from their last totem confchg of 3 nodes (START T3); shows the
-# first difference when not.
+# (START F), from their last totem confchg of 3 nodes (START T3) or from
+# their last confchg (START C: members that joined at different times agree
+# from the membership they all ended in); shows the first difference when
+# not.
 cl_same() { _cl_compare CTDE "$@"; }
 
 # cl_same_kind TYPES LOG...: the bodies restricted to TYPES ("DE", "CT") are
@@ -265,16 +267,23 @@ cl_same_kind() { _cl_compare "$1" F "${@:2}"; }
 _cl_compare() {
 	awk -v types="$1" -v start="$2" "$CL_AWK_BODY"'
 		# The events of log i to compare, into seq[i, 1..len[i]].
+		function from(i,   j) {
+			if (start == "F") return 1
+			if (start == "T3") return t3[i]
+			for (j = last[i]; j >= 1 && substr(ev[i, j], 1, 1) != "C"; j--) ;
+			return j
+		}
 		function cut(i,   j, k) {
 			k = 0
-			for (j = start == "F" ? 1 : t3[i]; j >= 1 && j <= last[i]; j++)
+			first[i] = from(i)
+			for (j = first[i]; j >= 1 && j <= last[i]; j++)
 				if (index(types, substr(ev[i, j], 1, 1)))
 					seq[i, ++k] = ev[i, j]
 			len[i] = k
 		}
 		END {
 			for (i = 1; i <= f; i++) cut(i)
-			if (!last[1] || (start != "F" && !t3[1])) {
+			if (!last[1] || first[1] < 1) {
 				print "nothing to compare in " name[1]; exit 1
 			}
 			for (i = 2; i <= f; i++) {

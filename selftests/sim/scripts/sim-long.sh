@@ -1,14 +1,16 @@
 #!/bin/sh
 # The long campaign: blocks of seeds over every fault mix and node count,
-# round robin, for HOURS hours (default 4).  Failures are logged with their
-# replay command in build/sim-long.log.  Ends with "N passed, N failed".
+# round robin, for HOURS hours (default 4), or MINUTES minutes when set.
+# Failures are logged with their replay command in build/sim-long.log.
+# Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 HOURS=${HOURS:-4}
 BLOCK=${BLOCK:-1000}
 LOG=build/sim-long.log
 mkdir -p build
 : >"$LOG"
-end=$(($(date +%s) + HOURS * 3600))
+MINUTES=${MINUTES:-$((HOURS * 60))}
+end=$(($(date +%s) + MINUTES * 60))
 seed=${START_SEED:-1000000}
 passed=0
 failed=0
@@ -39,6 +41,6 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		done
 	done
 done
-echo "sim-long: $blocks blocks, seeds ${START_SEED:-1000000}-$((seed - 1)), $HOURS h; failures in $LOG"
+echo "sim-long: $blocks blocks, seeds ${START_SEED:-1000000}-$((seed - 1)), $MINUTES min; failures in $LOG"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

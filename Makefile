@@ -21,6 +21,7 @@ export KCPG_CACHE := $(CACHE)
 SUBDIRS := ulib tools selftests/kcpg
 
 .PHONY: all deps module modules ulib tools selftests check check-host check-vm \
+	check-packaging \
 	check-debug check-debug-plant ci check-2vm check-sim demo sparse checkpatch install modules_install clean sim-long \
 	fuzz-smoke bench dkms-install deb install-man
 
@@ -64,6 +65,11 @@ check-debug-plant: all
 # make check, then make check-debug, in one summary line.
 ci: all
 	@scripts/check --with-debug
+
+# The Debian packages end to end: built, checked, then installed with a real
+# dpkg -i in the VM (scripts/check-packaging).  make check runs the host half.
+check-packaging: all
+	@scripts/check-packaging
 
 # Two VMs, two kernels, one cluster (slow: two emulated machines at once).
 check-2vm: all

@@ -652,7 +652,7 @@ static int lifecycle(struct peer *p, enum step s, unsigned int n,
 		     struct walk_stats *st, char *why, size_t whysz)
 {
 	char msg[96], msg2[96], got[128];
-	bool injected = false, retried = false, self_in = false;
+	bool injected = false, self_in = false;
 	uint32_t cnt = 0;
 	struct h h;
 	int r = 0, e = 0, ret = -1;
@@ -662,6 +662,9 @@ static int lifecycle(struct peer *p, enum step s, unsigned int n,
 	why[0] = 0;
 	for (i = S_OPEN; i < S_COUNT; i++) {
 		bool armed = i == s && n;
+		/* This step's own retry: a fault at an earlier step does not
+		 * change which message this step must deliver. */
+		bool retried = false;
 
 		snprintf(msg, sizeof(msg), "%s-%u-first", step_name[i], n);
 		snprintf(msg2, sizeof(msg2), "%s-%u-retry", step_name[i], n);

@@ -86,6 +86,18 @@ static int ioc_setup(struct kcpg_handle *h, void __user *u, unsigned int cmd)
 		   kcpg_min_ring_size());
 	pool = s.pool_size ? PAGE_ALIGN(s.pool_size) : kcpg_limits.pool_size;
 
+	/*
+	 * The caller learns the sizes only from this copy, so it happens
+	 * before anything is set up: a failed copy leaves the handle as it
+	 * was and the call can be retried.  On a later error the sizes in
+	 * the caller's struct mean nothing.
+	 */
+	s.ring_size = ring;
+	s.pool_size = pool;
+	ret = copy_out(u, &s, sizeof(s), cmd);
+	if (ret)
+		return ret;
+
 	mutex_lock(&h->setup_lock);
 	if (h->ready) {
 		ret = -EBUSY;
@@ -115,16 +127,10 @@ static int ioc_setup(struct kcpg_handle *h, void __user *u, unsigned int cmd)
 	}
 
 	h->setup_flags = s.flags;
-	s.ring_size = ring;
-	s.pool_size = pool;
-	ret = copy_out(u, &s, sizeof(s), cmd);
-	/*
-	 * Even if the copy failed the handle is set up: sizes are in INFO.
-	 * Publishes the ring and pool to mmap(), poll() and the ioctls.
-	 */
+	/* Publishes the ring and pool to mmap(), poll() and the ioctls. */
 	smp_store_release(&h->ready, true);
 	mutex_unlock(&h->setup_lock);
-	return ret;
+	return 0;
 
 free_pool:
 	kcpg_pool_free(&h->pool);

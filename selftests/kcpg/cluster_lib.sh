@@ -171,6 +171,14 @@ cl_ended() {
 	[ "$(cat "$CL_DIR/$1.rc")" = 0 ] && cl_ok "${CL_LOGS[@]}"
 }
 
+# cl_whole ROUND: the round's members ended well, delivered the same stream
+# of events and every message of each other: the verdict on a round where
+# every member stayed together from start to end.
+cl_whole() {
+	cl_ended "$1" && cl_same F "${CL_LOGS[@]}" &&
+		cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"
+}
+
 # cl_forget NODE: members on NODE died with it; stop tracking them.
 cl_forget() {
 	local i p=() l=() n=()

@@ -63,6 +63,9 @@ saw_nodeup() { cl_saw 3 "$1" 4 "${@:2}"; }
 # The survivors (S) saw each process of the restarted node (N) join.
 saw_newcomers() {
 	local log id s
+	# Without a newcomer the loop below would pass having checked nothing.
+	[ "${#N[@]}" -gt 0 ] || kfail "no member ran on the restarted node" || return 1
+	[ "${#S[@]}" -gt 0 ] || kfail "no member ran on the survivors" || return 1
 	for log in "${N[@]}"; do
 		id=$(awk '$1 == "I" { print $2 ":" $3 ":1"; exit }' "$log")
 		[ -n "$id" ] || kfail "$log: no I line" || return 1

@@ -33,6 +33,5 @@ cl_case "under loss: nothing lost or duplicated" cl_complete "${CL_LOGS[@]}" -- 
 cl_case "the loss was repaired by retransmissions" retransmits
 
 [ "$CL_FORMED" = 1 ] && cl_round_all zcb 2 -m 30 -s 65536 -z -r 32
-cl_case "zcb rewritten after send under loss: the original bytes arrive, in one order" \
-	eval 'cl_ended zcb && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+cl_case "zcb rewritten after send under loss: the original bytes arrive, in one order" cl_whole zcb
 kdone

@@ -32,16 +32,13 @@ cl_case "confchg and totem confchg sequences identical on every member" \
 cl_case "messages and configuration changes form one stream" cl_same F "${CL_LOGS[@]}"
 
 [ "$CL_FORMED" = 1 ] && cl_round_all big 2 -m 4 -s 1048576 -B 2 -r 12
-cl_case "1 MiB messages: delivered whole, in one order" \
-	eval 'cl_ended big && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+cl_case "1 MiB messages: delivered whole, in one order" cl_whole big
 
 [ "$CL_FORMED" = 1 ] && cl_round_all safe 2 -m 15 -s 16384 -G safe -r 13
-cl_case "safe delivery: one order, nothing lost" \
-	eval 'cl_ended safe && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+cl_case "safe delivery: one order, nothing lost" cl_whole safe
 
 [ "$CL_FORMED" = 1 ] && cl_round_all zcb 2 -m 20 -s 65536 -z -r 14
-cl_case "zero copy, buffer rewritten after each send: receivers get the original bytes" \
-	eval 'cl_ended zcb && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+cl_case "zero copy, buffer rewritten after each send: receivers get the original bytes" cl_whole zcb
 
 # cluster_member built against the system's corosync headers and Debian's
 # libcpg.so.4 (cluster.mk): run-tests puts our compat libcpg.so.4 first on
@@ -73,7 +70,7 @@ cl_case "a corosync binary (Debian's libcpg.so.4) resolves to our compat library
 	corosync_binary
 [ "$CL_FORMED" = 1 ] && CL_BIN=$COROSYNC_MEMBER cl_round_all corosync 2 -m 20 -s 65536 -r 15
 cl_case "the corosync binary on 3 nodes: one order, every byte and checksum verified" \
-	eval 'cl_ended corosync && cl_same F "${CL_LOGS[@]}" && cl_complete "${CL_LOGS[@]}" -- "${CL_LOGS[@]}"'
+	cl_whole corosync
 
 peer_counters() {
 	local n out

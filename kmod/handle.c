@@ -136,6 +136,13 @@ static __poll_t kcpg_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &h->wq, wait);
+	/*
+	 * Pairs with the barrier in wq_has_sleeper() (ring_wake()): either
+	 * the producer sees us queued on h->wq, or we see what it published.
+	 * Queueing takes and releases the wait queue's lock, which does not
+	 * order our later loads after it.
+	 */
+	smp_mb();
 	/* Pairs with the release in ioc_setup(): the ring is complete. */
 	if (!smp_load_acquire(&h->ready))
 		return EPOLLERR;

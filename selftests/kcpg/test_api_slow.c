@@ -106,7 +106,11 @@ static void watcher(struct report *r, int ready)
 	if (ut_open(&rec, 0) != CS_OK || ut_join(rec.handle, GROUP) != CS_OK)
 		_exit(1);
 	(void)!write(ready, "w", 1);
-	if (ut_dispatch_until(&rec, ut_has_members, &three, UT_TIMEOUT_MS, NULL) ||
+	/*
+	 * The sender starts when it sees three members, and one dispatch
+	 * here may deliver that view and the slow member's expulsion both.
+	 */
+	if (ut_dispatch_until(&rec, ut_saw_members, &three, UT_TIMEOUT_MS, NULL) ||
 	    ut_dispatch_until(&rec, saw_end, NULL, 10 * UT_TIMEOUT_MS, NULL))
 		r->error = 1;
 	else if (expel_position(&rec, r->slow_pid, &r->expel_pos, &r->expel_reason))

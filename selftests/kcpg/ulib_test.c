@@ -121,6 +121,8 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	cpg_context_get(h, (void **)&rec);
 	rec->n_confchg++;
 	rec->members_now = nm;
+	if (nm > rec->members_max)
+		rec->members_max = nm;
 	e->group = *group;
 	e->n_members = nm;
 	e->n_left = nl;
@@ -207,6 +209,11 @@ int ut_dispatch_until(struct ut_rec *rec, bool (*done)(struct ut_rec *rec, void 
 bool ut_has_members(struct ut_rec *rec, void *n)
 {
 	return rec->n_confchg && rec->members_now == *(uint32_t *)n;
+}
+
+bool ut_saw_members(struct ut_rec *rec, void *n)
+{
+	return rec->members_max >= *(uint32_t *)n;
 }
 
 bool ut_has_msgs(struct ut_rec *rec, void *n)

@@ -37,6 +37,7 @@ struct ut_rec {
 	size_t n, cap;
 	size_t n_msgs, n_confchg, n_totem;
 	uint32_t members_now;	/* n_members of the last confchg */
+	uint32_t members_max;	/* the most n_members of any confchg */
 	int finalize_after;	/* finalize the handle in event #n (-1: never) */
 	const void *last_msg_ptr;
 };
@@ -72,6 +73,11 @@ int ut_dispatch_until(struct ut_rec *rec, bool (*done)(struct ut_rec *rec, void 
 
 /* Conditions for ut_dispatch_until(): arg points to a size_t/uint32_t. */
 bool ut_has_members(struct ut_rec *rec, void *n_members);
+/*
+ * At least that many members in some confchg: for a process that must not
+ * miss a view that later confchgs of the same dispatch call replace.
+ */
+bool ut_saw_members(struct ut_rec *rec, void *n_members);
 bool ut_has_msgs(struct ut_rec *rec, void *n_msgs);
 bool ut_has_confchgs(struct ut_rec *rec, void *n_confchg);
 

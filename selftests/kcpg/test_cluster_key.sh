@@ -113,18 +113,35 @@ replay_refused() {
 	wait_for stat_positive $A drop_replay "$before" || kfail "replay not refused"
 }
 
+# "REP SEQ MEMBERS" of a node's ring.
+ring_id() {
+	kc "$1" -j status | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(d["ring"]["rep"], d["ring"]["seq"], len(d["members"]))'
+}
+
+# Both nodes in one ring of two other than "$1": formed after a restart, so
+# node A has taken node B's new epoch.
+new_ring_of_two() {
+	local a b
+	a=$(ring_id $A) && b=$(ring_id $B) || return 1
+	[ "$a" = "$b" ] && [ "$a" != "$1" ] && [ "${a##* }" = 2 ]
+}
+
 older_epoch_refused() {
-	local pkt before
+	local pkt before r0
 	wait_for ring_of $A 2 || kfail "no ring"
 	pkt=$(capture) && [ -n "$pkt" ] || kfail "captured nothing"
-	# Node B restarts: a new epoch, new keys.
+	r0=$(ring_id $A) || return 1
+	# Node B restarts: a new epoch, new keys.  Node A's old ring of two
+	# lasts until it notices, so wait for the ring formed after.
 	kc $B down && kc $B up || return 1
-	wait_for ring_of $A 2 || kfail "no ring after the restart"
+	wait_for new_ring_of_two "$r0" || kfail "no new ring of two after the restart"
 	before=$(stat $A drop_replay)
 	replay "$pkt" || return 1
 	wait_for stat_positive $A drop_replay "$before" ||
 		kfail "datagram from before the restart not refused"
-	ring_of $A 2 || kfail "ring lost"
+	wait_for ring_of $A 2 || kfail "ring lost"
 }
 
 no_key_says_so() {

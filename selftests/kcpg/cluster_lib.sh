@@ -58,13 +58,15 @@ cl_round() {
 # cl_start NODE COUNT ARGS...: COUNT members on NODE with cluster_member ARGS
 # (or the program CL_BIN names, which takes the same options).  Their output
 # goes to a file: a background process must not hold the pipe of a ktest's
-# command substitution open.
+# command substitution open.  Each round has a group of its own, so a
+# member of an earlier round still leaving is never counted in this one's.
 cl_start() {
 	local node=$1 count=$2 k log
 	shift 2
 	for k in $(seq 1 "$count"); do
 		log="$CL_DIR/$CL_ROUND.n$node.m$k.log"
-		"$CLUSTER" exec "$node" "${CL_BIN:-$MEMBER}" -o "$log" -t "$CL_TIMEOUT" "$@" \
+		"$CLUSTER" exec "$node" "${CL_BIN:-$MEMBER}" -o "$log" -t "$CL_TIMEOUT" \
+			-g "kcpg-$CL_ROUND" "$@" \
 			>>"$CL_DIR/$CL_ROUND.stderr" 2>&1 </dev/null &
 		CL_PIDS+=($!)
 		CL_LOGS+=("$log")

@@ -90,7 +90,7 @@ stat() { kc "$1" -j stats | python3 -c "import json,sys; print(json.load(sys.std
 # order everywhere, every byte checked, and not one IP fragment created on
 # any node.
 traffic() {
-	local fam=$1 i rc=0 frag=() conf=()
+	local fam=$1 i st rc=0 frag=() conf=() pid=()
 	for i in $(seq 1 $N); do
 		frag[i]=$(frags "$i" "$fam")
 		conf[i]=$(stat "$i" configs)
@@ -98,9 +98,16 @@ traffic() {
 	for i in $(seq 1 $N); do
 		ip netns exec "n$i" "$M" -o "$T/log.$i" -e $N -m $MSGS -s 65536 \
 			-t 900 >"$T/out.$i" 2>&1 &
+		pid[i]=$!
 	done
+	# Each member's own status, by pid: with 'wait -n' a status of a
+	# member that ended while the shell was not waiting can be lost, and
+	# a failure could not be told from it.
 	for i in $(seq 1 $N); do
-		wait -n || rc=1
+		wait "${pid[i]}" && continue
+		st=$? rc=1
+		echo "the member on node $i exited with status $st:"
+		tail -n 3 "$T/log.$i" "$T/out.$i"
 	done
 	[ $rc = 0 ] || { grep -m 3 -E '^(BAD|X) ' "$T"/log.*; bad "a member failed"; }
 	# A membership change on the way makes the logs differ legitimately:

@@ -61,10 +61,14 @@ struct check_result {
  * Keys count occurrences: the n-th time a process leaves a view with the
  * same members the same way is a different event from its (n-1)-th.  Two
  * members see the same sequence of confchgs of their group while both are
- * members, so they count alike.  Transitions (tkey) are counted whatever
- * the configuration (a node cannot always tell which ring an event of the
- * call that moved it belongs to), the configuration then decides who is
- * compared; a mismatch there only leaves a pair uncompared.  The views that
+ * members, so they count alike.  Transitions (tkey) are counted within the
+ * configuration they happen in: a member may have made the same transition
+ * in a configuration the other was not in (its node paused; it left by its
+ * own leave while the others saw it go with NODEDOWN), and counting that
+ * would pair different transitions.  The configuration also decides who is
+ * compared; a transition two members place in different configurations
+ * (a node cannot always tell which ring an event of the call that moved it
+ * belongs to) is left uncompared.  The views that
  * membership agreement compares (akey) are counted within the configuration
  * they opened and closed in: members that share one may have left a view of
  * the same members a different number of times in other configurations

@@ -298,15 +298,17 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 				    pi->recs.v[view].group == r->group) {
 					uint64_t vk = a->aux[p][view].vkey;
 
-					/* Occurrences are counted whatever the
-					 * configuration (a node that moves to a new ring
-					 * in the call that delivers its first events
-					 * cannot tell which ring they belong to, and
-					 * would count them apart); the configuration
-					 * only decides who is compared.
+					/* Counted within the configuration: a
+					 * member may have made the same transition
+					 * in a configuration the other was not in
+					 * (its node paused, and it left by its own
+					 * leave while the others saw NODEDOWN), and
+					 * counting that would pair different
+					 * transitions.
 					 */
-					x->tkey = hcombine(counted(&seen, key2(vk, content)),
-							   x->ctag);
+					x->tkey = counted(&seen,
+							  hcombine(key2(vk, content ^ 0x7c),
+								   x->ctag));
 					/* Agreement only where the view opened in the
 					 * configuration it closes in, counted within
 					 * it: members that share the view may have

@@ -46,6 +46,8 @@ step "regression: recovered packet without memory (BUGS.md 3)" \
 	$SIM --seeds 105 --nodes 2-5 --faults partition,loss --alloc-fail 1000
 step "regression: confchg placed in the call that installs a ring (BUGS.md)" \
 	$SIM --seeds 67 --nodes 2-5 --faults partition,loss --alloc-fail 1000
+step "regression: a joiner's first confchg in the call that installs a ring (BUGS.md)" \
+	$SIM --seeds 31003 --nodes 5 --faults crash
 # The same code under ASan and UBSan.
 step "asan+ubsan: 1-5 nodes, all, $((20 * K)) seeds" \
 	nice ./kcpg-sim-asan --seeds 95000-$((95000 + 20 * K - 1)) --nodes 1-5 --faults all

@@ -26,6 +26,7 @@ struct cli {
 	int64_t min[COV_NR];		/* totals over all seeds; -1 = none */
 	int64_t min_inflight_per_seed;
 	int show_coverage;
+	const char *faults_arg;		/* --faults as given, for replay lines */
 };
 
 static void usage(void)
@@ -136,6 +137,7 @@ static void parse(struct cli *c, int argc, char **argv)
 		} else if (!strcmp(a, "--faults") && v) {
 			if (parse_faults(v, &c->o.faults))
 				usage();
+			c->faults_arg = v;
 			i++;
 		} else if (!strcmp(a, "--episodes") && v) {
 			c->o.episodes = (uint32_t)atoi(v);
@@ -220,12 +222,16 @@ static int run_seed(const struct cli *c, struct sim_opts *o, uint64_t seed,
 static void print_fail(const struct cli *c, const struct sim_opts *o,
 		       uint64_t seed, const struct outcome *r)
 {
-	printf("FAIL seed %llu (kcpg-sim --seeds %llu --nodes %u --faults %s) trace %016llx:\n",
+	/* Everything the run depends on, so that the line replays it. */
+	printf("FAIL seed %llu (kcpg-sim --seeds %llu --nodes %u --faults %s",
 	       (unsigned long long)seed, (unsigned long long)seed, o->nodes,
-	       o->faults == 0 ? "none" : "<mix>",
-	       (unsigned long long)r->hash);
+	       c->faults_arg ? c->faults_arg : "none");
+	if (o->alloc_fail_ppm)
+		printf(" --alloc-fail %u", o->alloc_fail_ppm);
+	if (o->mtu)
+		printf(" --mtu %u", o->mtu);
+	printf(") trace %016llx:\n", (unsigned long long)r->hash);
 	check_report(stdout, &r->res);
-	(void)c;
 }
 
 static const char *mask_names(uint32_t mask, char *buf, size_t len)

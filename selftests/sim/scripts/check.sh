@@ -33,10 +33,11 @@ step "6-9 nodes, all, $((50 * K)) seeds" \
 	$SIM --seeds 90000-$((90000 + 50 * K - 1)) --nodes 6-9 --faults all \
 	--min-inflight-per-seed=2
 # More nodes than one commit token carries at the smallest MTU (11): the
-# cluster must split into stable rings of consecutive ids (docs/protocol.md).
+# cluster must split into stable rings of consecutive ids (docs/protocol.md),
+# also after a full ring that is not the lowest block heals back.
 step "12-16 nodes, mtu 512, partition, $((6 * K)) seeds" \
 	$SIM --seeds 1-$((6 * K)) --nodes 12-16 --mtu 512 --faults partition \
-	--min-mtu-splits=$((6 * K))
+	--min-mtu-splits=$((6 * K)) --min-full-ring-merges=$((3 * K))
 # One node: many processes joining, leaving, dying; crashes and restarts.
 step "1 node, every fault, $((500 * K)) seeds" \
 	$SIM --seeds 1-$((500 * K)) --nodes 1 --faults all

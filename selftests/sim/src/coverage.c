@@ -18,6 +18,7 @@ static const char *const names[COV_NR] = {
 	[COV_PACKED] = "packed-datagrams",
 	[COV_ACCEL] = "accel-tokens",
 	[COV_MTU_SPLIT] = "mtu-splits",
+	[COV_FULL_MERGE] = "full-ring-merges",
 };
 
 const char *cov_name(int c)
@@ -40,14 +41,31 @@ static uint64_t ring_key(const struct ring_info *r)
 	return key2(r->rep, r->seq);
 }
 
-/* Rings installed, merges and 1 -> N -> 1 walks, from each node's history. */
+static uint32_t lowest(const struct ring_info *r)
+{
+	uint32_t k, lo = UINT32_MAX;
+
+	for (k = 0; k < r->n; k++)
+		if (r->nodes[k] < lo)
+			lo = r->nodes[k];
+	return lo;
+}
+
+/*
+ * Rings installed, merges and 1 -> N -> 1 walks, from each node's history;
+ * and full rings (as many members as a commit token carries) that merged
+ * with a lower node: a full ring sends no merge probes and ignores those
+ * of higher nodes, so only a lower node's probe or join moves it
+ * (kp_memb_full_above()).
+ */
 static void rings(const struct record_log *l, struct coverage *cv)
 {
-	struct hmap first_prev, merged;
-	uint32_t inc, i;
+	struct hmap first_prev, merged, full;
+	uint32_t inc, i, cap = memb_cap(l);
 
 	hmap_init(&first_prev);
 	hmap_init(&merged);
+	hmap_init(&full);
 	for (inc = 0; inc < l->inclogs.n; inc++) {
 		const struct inc_log *il = &l->inclogs.v[inc];
 		int stage = 0;	/* 1: was alone, 2: then in a bigger ring */
@@ -75,11 +93,17 @@ static void rings(const struct record_log *l, struct coverage *cv)
 					if (fresh)
 						cv->c[COV_MERGES]++;
 				}
+				if (pr->n >= cap && lowest(r) < lowest(pr)) {
+					hmap_put(&full, ring_key(pr), 0, &fresh);
+					if (fresh)
+						cv->c[COV_FULL_MERGE]++;
+				}
 			}
 		}
 	}
 	hmap_free(&first_prev);
 	hmap_free(&merged);
+	hmap_free(&full);
 }
 
 static int node_had(const struct record_log *l, const struct msg_info *m,

@@ -28,6 +28,8 @@ enum cov {
 	COV_ACCEL,		/* token visits whose multicasts followed the token */
 	COV_MTU_SPLIT,		/* quiet windows with a clique over the commit
 				 * token's member limit (split into rings) */
+	COV_FULL_MERGE,		/* full rings (at that limit) left for a ring
+				 * with a node below all their members */
 	COV_NR
 };
 

@@ -8,6 +8,7 @@
  * cluster must converge and deliver promptly (liveness).
  */
 #include "sim.h"
+#include "check.h"
 #include "scenario.h"
 
 enum act_kind {
@@ -100,6 +101,17 @@ static void plan_partition(struct sim *s, struct scenario *sc, uint64_t t0,
 	for (i = 1; i <= s->n_nodes; i++)
 		a->sides[i] = lone ? (i == lone) :
 			      (uint8_t)rng_below(&s->rng_scn, sides);
+	/*
+	 * More nodes than a commit token carries: instead of one node, the
+	 * lowest n - cap go, and the highest cap form a full ring that is
+	 * not the lowest block.  A full ring sends no merge probes and
+	 * ignores higher nodes, so at the heal only the lower side's probes
+	 * bring it back into the split, lowest first (kp_memb_full_above()).
+	 * Decided after the draws: the rest of the seed stays as it was.
+	 */
+	if (lone && s->n_nodes > memb_cap(&s->log))
+		for (i = 1; i <= s->n_nodes; i++)
+			a->sides[i] = i <= s->n_nodes - memb_cap(&s->log);
 	if (!lone) {
 		uint32_t x = (uint32_t)rng_range(&s->rng_scn, 1, s->n_nodes);
 		int together = 1;

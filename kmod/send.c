@@ -32,7 +32,7 @@
 #include <net/dst_cache.h>
 #include <net/route.h>
 #include <net/ip6_route.h>
-#include <net/ipv6_stubs.h>
+#include KCPG_IP6_LOOKUP_H
 #include <net/udp_tunnel.h>
 
 #include "kcpg.h"
@@ -87,9 +87,9 @@ static struct dst_entry *kcpg_route6(struct kcpg_net *kn, struct kcpg_peer *p,
 	dst = dst_cache_get_ip6(&p->dst_cache, saddr);
 	if (dst)
 		return dst;
-	dst = ipv6_stub->ipv6_dst_lookup_flow(kn->net,
-					      kn->sock ? kn->sock->sk : NULL,
-					      &fl6, NULL);
+	dst = kcpg_ip6_dst_lookup_flow(kn->net,
+				       kn->sock ? kn->sock->sk : NULL,
+				       &fl6, NULL);
 	if (IS_ERR(dst))
 		return dst;
 	dst_cache_set_ip6(&p->dst_cache, dst, &fl6.saddr);

@@ -171,7 +171,7 @@ int kcpg_transport_up(struct kcpg_net *kn)
 		kn->txbuf = NULL;
 		return ret;
 	}
-	setup_udp_tunnel_sock(kn->net, sock, &tcfg);
+	kcpg_setup_udp_tunnel_sock(kn->net, sock->sk, &tcfg);
 	kn->sock = sock;
 	kn->up = true;
 	list_for_each_entry(p, &kn->peers, node)
@@ -193,7 +193,7 @@ void kcpg_transport_down(struct kcpg_net *kn)
 	list_for_each_entry(p, &kn->peers, node)
 		kp_peer_remove(kn->node, p->nodeid, kcpg_now());
 	kn->up = false;
-	udp_tunnel_sock_release(kn->sock);
+	kcpg_udp_tunnel_sock_release(kn->sock->sk);
 	kn->sock = NULL;
 	/* No route is held while down (a namespace may go away). */
 	list_for_each_entry(p, &kn->peers, node) {

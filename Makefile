@@ -21,7 +21,7 @@ export KCPG_CACHE := $(CACHE)
 SUBDIRS := ulib tools selftests/kcpg
 
 .PHONY: all deps module modules ulib tools selftests check check-host check-vm \
-	check-packaging \
+	check-packaging check-newer-headers \
 	check-debug check-debug-plant ci check-2vm check-sim demo sparse checkpatch install modules_install clean sim-long \
 	fuzz-smoke bench dkms-install deb install-man
 
@@ -70,6 +70,11 @@ ci: all
 # dpkg -i in the VM (scripts/check-packaging).  make check runs the host half.
 check-packaging: all
 	@scripts/check-packaging
+
+# The module compiled against the newest kernel headers of Debian's
+# backports suites (downloaded, not installed; needs the network).
+check-newer-headers:
+	@scripts/check-newer-headers
 
 # Two VMs, two kernels, one cluster (slow: two emulated machines at once).
 check-2vm: all

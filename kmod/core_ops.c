@@ -72,6 +72,21 @@ static void kcpg_kp_expelled(void *ctx, struct kp_handle *kph)
 	kcpg_ring_put_expelled(h);
 }
 
+static void kcpg_kp_token(void *ctx, kp_u64 ring_seq, kp_u64 seq, kp_u64 aru,
+			  kp_u32 rtr_n)
+{
+	struct kcpg_net *kn = ctx;
+
+	trace_kcpg_token(kn->nodeid, ring_seq, seq, aru, rtr_n);
+}
+
+static void kcpg_kp_retransmit(void *ctx, kp_u64 ring_seq, kp_u64 seq)
+{
+	struct kcpg_net *kn = ctx;
+
+	trace_kcpg_retransmit(kn->nodeid, ring_seq, seq);
+}
+
 const struct kp_ops kcpg_kp_ops = {
 	.alloc = kcpg_kp_alloc,
 	.free = kcpg_kp_free,
@@ -81,4 +96,6 @@ const struct kp_ops kcpg_kp_ops = {
 	.confchg = kcpg_kp_confchg,
 	.totem_confchg = kcpg_kp_totem,
 	.expelled = kcpg_kp_expelled,
+	.token = kcpg_kp_token,
+	.retransmit = kcpg_kp_retransmit,
 };

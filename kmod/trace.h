@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kcpg tracepoints: deliveries, configuration changes, expulsions and
- * drops with their reason, for perf trace, bpftrace and tracefs.
+ * kcpg tracepoints: deliveries, configuration changes, expulsions, drops
+ * with their reason, token visits and retransmissions, for perf trace,
+ * bpftrace and tracefs.  The token and retransmit events fire on every
+ * token visit: cheap while nobody listens (a static branch), but a busy
+ * ring makes many of them.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM kcpg
@@ -96,6 +99,49 @@ TRACE_EVENT(kcpg_drop,
 	),
 	TP_printk("reason=%s node=%u len=%u", __get_str(reason),
 		  __entry->nodeid, __entry->len)
+);
+
+/* The token reached node @node (the node's id in its namespace). */
+TRACE_EVENT(kcpg_token,
+	TP_PROTO(u32 node, u64 ring_seq, u64 seq, u64 aru, u32 rtr_n),
+	TP_ARGS(node, ring_seq, seq, aru, rtr_n),
+	TP_STRUCT__entry(
+		__field(u32, node)
+		__field(u32, rtr_n)
+		__field(u64, ring_seq)
+		__field(u64, seq)
+		__field(u64, aru)
+	),
+	TP_fast_assign(
+		__entry->node = node;
+		__entry->rtr_n = rtr_n;
+		__entry->ring_seq = ring_seq;
+		__entry->seq = seq;
+		__entry->aru = aru;
+	),
+	TP_printk("node=%u ring=%llu seq=%llu aru=%llu rtr=%u", __entry->node,
+		  (unsigned long long)__entry->ring_seq,
+		  (unsigned long long)__entry->seq,
+		  (unsigned long long)__entry->aru, __entry->rtr_n)
+);
+
+/* Node @node sent message @seq of its ring again, asked by the token. */
+TRACE_EVENT(kcpg_retransmit,
+	TP_PROTO(u32 node, u64 ring_seq, u64 seq),
+	TP_ARGS(node, ring_seq, seq),
+	TP_STRUCT__entry(
+		__field(u32, node)
+		__field(u64, ring_seq)
+		__field(u64, seq)
+	),
+	TP_fast_assign(
+		__entry->node = node;
+		__entry->ring_seq = ring_seq;
+		__entry->seq = seq;
+	),
+	TP_printk("node=%u ring=%llu seq=%llu", __entry->node,
+		  (unsigned long long)__entry->ring_seq,
+		  (unsigned long long)__entry->seq)
 );
 
 #endif /* _KCPG_TRACE_H */

@@ -166,6 +166,16 @@ struct kp_ops {
 			     const struct kp_totem_conf *t);
 	/* The handle was expelled (slow consumer); no more events follow. */
 	void (*expelled)(void *ctx, struct kp_handle *h);
+
+	/*
+	 * Observers for tracing, each optional (NULL: not called).  token: the
+	 * token of ring @ring_seq arrived here, at token sequence @seq and
+	 * all-received-up-to @aru, asking for @rtr_n retransmissions.
+	 * retransmit: message @seq of the ring sent again by this node.
+	 */
+	void (*token)(void *ctx, kp_u64 ring_seq, kp_u64 seq, kp_u64 aru,
+		      kp_u32 rtr_n);
+	void (*retransmit)(void *ctx, kp_u64 ring_seq, kp_u64 seq);
 };
 
 struct kp_config {

@@ -210,6 +210,9 @@ static kp_u32 kp_tok_retransmit(struct kp_node *n, struct kp_token *t)
 			kp_xmit(n, 0, p->data, p->len);
 			retx++;
 			n->stats.retransmits++;
+			if (n->ops->retransmit)
+				n->ops->retransmit(n->ctx, n->cur->ring.id.seq,
+						   t->rtr[i]);
 		} else {
 			t->rtr[k++] = t->rtr[i];
 		}
@@ -258,8 +261,12 @@ void kp_token_visit(struct kp_node *n, int again)
 	int rep = rs->ring.memb.id[0] == me;
 	kp_u64 seq_before = t->seq;
 
-	if (!again)
+	if (!again) {
+		if (n->ops->token)
+			n->ops->token(n->ctx, rs->ring.id.seq, t->seq, t->aru,
+				      t->rtr_n);
 		kp_tok_recovery(n, t, rep);
+	}
 	rs = n->cur;
 	retx = kp_tok_retransmit(n, t);
 

@@ -128,6 +128,7 @@ static void t_ring_loss_dup_reorder(void)
 	struct th_net *net = th_net_new(4, 3);
 	struct th_proc *p[4];
 	int i, k, sent[4] = { 0 };
+	long retx = 0;
 
 	net->loss_pct = 10;
 	net->dup_pct = 10;
@@ -143,9 +144,20 @@ static void t_ring_loss_dup_reorder(void)
 	net->dup_pct = 0;
 	th_net_run(net, net->now + 3000 * MS);
 	for (i = 0; i < 4; i++) {
+		struct kp_stats st;
+
 		CHECK_EQ(sent[i], 60);
 		CHECK_EQ(th_count(p[i], EV_MSG), 240);
+		/*
+		 * The tracing observers saw the token, and the messages sent
+		 * again (the counter also has the token's own resends).
+		 */
+		kp_stats_get(net->nodes[i]->node, &st);
+		CHECK(net->nodes[i]->tokens > 0);
+		CHECK(net->nodes[i]->retransmits <= (long)st.retransmits);
+		retx += net->nodes[i]->retransmits;
 	}
+	CHECK(retx > 0);
 	CHECK(th_check_order(p, 4));
 	th_free_procs(p, 4);
 	th_net_free(net);

@@ -433,6 +433,34 @@ static void th_expelled(void *ctx, struct kp_handle *h)
 	p->expelled = 1;
 }
 
+static void th_token(void *ctx, kp_u64 ring_seq, kp_u64 seq, kp_u64 aru,
+		     kp_u32 rtr_n)
+{
+	struct th_node *tn = ctx;
+
+	/* (In recovery the token is the new ring's, not the installed one's.) */
+	if (aru > seq || !ring_seq) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: token observer: ring %llu seq %llu aru %llu\n",
+			th_current, (unsigned long long)ring_seq,
+			(unsigned long long)seq, (unsigned long long)aru);
+	}
+	(void)rtr_n;
+	tn->tokens++;
+}
+
+static void th_retransmit(void *ctx, kp_u64 ring_seq, kp_u64 seq)
+{
+	struct th_node *tn = ctx;
+
+	(void)ring_seq;
+	if (!seq) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: retransmit of message 0\n", th_current);
+	}
+	tn->retransmits++;
+}
+
 const struct kp_ops th_ops = {
 	.alloc = th_alloc,
 	.free = th_free_cb,
@@ -442,6 +470,8 @@ const struct kp_ops th_ops = {
 	.confchg = th_confchg,
 	.totem_confchg = th_totem,
 	.expelled = th_expelled,
+	.token = th_token,
+	.retransmit = th_retransmit,
 };
 
 struct th_node *th_node_new(uint32_t nodeid)

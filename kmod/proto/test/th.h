@@ -102,6 +102,7 @@ struct th_node {
 	int fail_all;			/* every alloc fails */
 	long n_alloc_calls;
 	long pkts_sent;
+	long tokens, retransmits;	/* the tracing observers' calls */
 	uint32_t mtu;
 	int down;			/* crashed: neither sends nor receives */
 };

@@ -93,10 +93,20 @@ struct rec_aux {
 	uint8_t valid;		/* DELIVER: identified and intact */
 };
 
+/* When a message owed in a quiet window is due (see check_live.c). */
+struct live_msg {
+	uint64_t ord;		/* its first delivery anywhere, NEVER */
+	uint64_t turn;		/* its bound starts: sent, converged, and
+				 * what its node queued before it ordered */
+	uint64_t due;		/* delivered everywhere owed by then */
+	uint32_t win;		/* the window, NO_IDX: not owed in one */
+};
+
 struct analysis {
 	const struct record_log *l;
 	struct rec_aux **aux;	/* [proc][rec] */
 	uint32_t *self_rec;	/* [msg]: the sender's delivery of it, NO_IDX */
+	struct live_msg *live;	/* [msg] */
 };
 
 void analysis_build(struct analysis *a, const struct record_log *l);
@@ -150,9 +160,11 @@ uint64_t clique_block(uint64_t clique, uint32_t node, uint32_t cap);
 int self_required(const struct record_log *l, const uint8_t *self, uint32_t msg);
 
 /* Liveness scope, shared with the mutations: must @proc deliver @msg by
- * send_time + bound (returns the window, or NULL)?
+ * a->live[msg].due (returns the window, or NULL)?
  */
 const struct window *live_required(const struct analysis *a, uint32_t msg,
 				   uint32_t proc);
+/* Fill a->live (called by analysis_build). */
+void live_prepare(struct analysis *a);
 
 #endif

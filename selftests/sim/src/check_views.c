@@ -355,6 +355,7 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 		}
 		hmap_free(&seen);
 	}
+	live_prepare(a);
 }
 
 void analysis_free(struct analysis *a)
@@ -365,5 +366,6 @@ void analysis_free(struct analysis *a)
 		free(a->aux[p]);
 	free(a->aux);
 	free(a->self_rec);
+	free(a->live);
 	a->aux = NULL;
 }

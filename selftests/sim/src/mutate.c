@@ -34,7 +34,9 @@ const struct mutation_desc mutation_table[MUT_NR] = {
 	[MUT_CONF_DROP] = { "conf-drop", "confchg-consistency", 0,
 		"one member never hears of a confchg" },
 	[MUT_LIVE_DELAY] = { "live-delay", "liveness", 0,
-		"a delivery in a quiet window held three bounds long" },
+		"a delivery in a quiet window held a bound past its due time" },
+	[MUT_LIVE_STARVE] = { "live-starve", "liveness", 0,
+		"a node's messages held until the others' backlog is ordered" },
 	[MUT_TOTEM_UNSORTED] = { "totem-unsorted", "totem-confchg", 0,
 		"a totem confchg's node list out of order" },
 	[MUT_API] = { "api", "api-contract", 1,
@@ -446,6 +448,97 @@ static void find_live_delay(const struct analysis *a, spots_t *sp)
 		}
 }
 
+/*
+ * When the ring finished ordering what nodes other than incarnation @inc
+ * had queued before window @w converged (0 if nothing).
+ */
+static uint64_t others_backlog_end(const struct analysis *a, uint32_t w,
+				   uint32_t inc)
+{
+	const struct record_log *l = a->l;
+	uint64_t end = 0;
+	uint32_t mi;
+
+	for (mi = 0; mi < l->msgs.n; mi++) {
+		const struct msg_info *m = &l->msgs.v[mi];
+
+		if (a->live[mi].win == w && l->procs.v[m->proc].inc != inc &&
+		    m->send_time < l->windows.v[w].converge &&
+		    a->live[mi].ord > end)
+			end = a->live[mi].ord;
+	}
+	return end;
+}
+
+static int owed_somewhere(const struct analysis *a, uint32_t msg)
+{
+	uint32_t q;
+
+	for (q = 0; q < a->l->procs.n; q++)
+		if (live_required(a, msg, q))
+			return 1;
+	return 0;
+}
+
+/*
+ * A starved node: in a window that opens on a backlog, node incarnation
+ * @inc's messages wait until the other nodes' backlog is through, though
+ * one of them was due before.  Spot: (inc, window).  A bound that allowed
+ * for everything queued anywhere would not see it.
+ */
+static void find_live_starve(const struct analysis *a, spots_t *sp)
+{
+	const struct record_log *l = a->l;
+	uint32_t w, inc, mi;
+
+	for (w = 0; w < l->windows.n; w++)
+		for (inc = 0; inc < l->incs.n; inc++) {
+			uint64_t end = others_backlog_end(a, w, inc);
+			uint64_t from = l->windows.v[w].converge;
+
+			/* The node's first message ordered in the window
+			 * keeps its due time (what was queued before it
+			 * was ordered earlier, and stays so).
+			 */
+			for (mi = 0; mi < l->msgs.n; mi++) {
+				const struct live_msg *lm = &a->live[mi];
+
+				if (l->procs.v[l->msgs.v[mi].proc].inc == inc &&
+				    lm->ord >= from && lm->ord < end)
+					break;
+			}
+			if (mi < l->msgs.n && a->live[mi].win == w &&
+			    a->live[mi].due < end && owed_somewhere(a, mi))
+				add(sp, inc, w, 0);
+		}
+}
+
+/* Hold back every delivery of the spot's node made while the others'
+ * backlog was ordered, to processes that are still there then.
+ */
+static void apply_starve(const struct analysis *a, struct record_log *l,
+			 const struct spot *s)
+{
+	uint64_t end = others_backlog_end(a, s->i, s->p);
+	uint64_t from = l->windows.v[s->i].converge;
+	uint32_t p, i;
+
+	for (p = 0; p < l->procs.n; p++) {
+		struct proc_info *pi = &l->procs.v[p];
+
+		if (pi->end != END_ALIVE && pi->end_time <= end)
+			continue;
+		for (i = 0; i < pi->recs.n; i++) {
+			struct rec *r = &pi->recs.v[i];
+
+			if (r->kind == REC_DELIVER && a->aux[p][i].valid &&
+			    l->procs.v[l->msgs.v[r->msg].proc].inc == s->p &&
+			    r->time >= from && r->time < end)
+				r->time = end;
+		}
+	}
+}
+
 static void find_totem_unsorted(const struct analysis *a, spots_t *sp)
 {
 	const struct record_log *l = a->l;
@@ -460,7 +553,8 @@ static void find_totem_unsorted(const struct analysis *a, spots_t *sp)
 		}
 }
 
-static void apply(struct record_log *l, int mut, const struct spot *s)
+static void apply(const struct analysis *a, struct record_log *l, int mut,
+		  const struct spot *s)
 {
 	struct proc_info *pi = &l->procs.v[s->p];
 	struct rec *r = &pi->recs.v[s->i];
@@ -532,7 +626,7 @@ static void apply(struct record_log *l, int mut, const struct spot *s)
 		break;
 	}
 	case MUT_LIVE_DELAY:
-		r->time += 3 * l->windows.v[0].bound;
+		r->time = a->live[r->msg].due + l->windows.v[a->live[r->msg].win].bound;
 		break;
 	case MUT_TOTEM_UNSORTED: {
 		struct ring_info *ri = vec_add(&l->rings);
@@ -566,14 +660,19 @@ int mutate_log(struct record_log *l, int mut, struct rng *rng)
 	case MUT_CONF_UNSORTED: find_conf_unsorted(&a, &sp); break;
 	case MUT_CONF_DROP: find_conf_drop(&a, &sp); break;
 	case MUT_LIVE_DELAY: find_live_delay(&a, &sp); break;
+	case MUT_LIVE_STARVE: find_live_starve(&a, &sp); break;
 	case MUT_TOTEM_UNSORTED: find_totem_unsorted(&a, &sp); break;
 	default: break;
 	}
-	analysis_free(&a);
-	if (sp.n) {
-		apply(l, mut, &sp.v[rng_below(rng, sp.n)]);
+	/* The log is changed in place; the analysis only read before. */
+	if (sp.n && mut == MUT_LIVE_STARVE) {
+		apply_starve(&a, l, &sp.v[rng_below(rng, sp.n)]);
+		done = 1;
+	} else if (sp.n) {
+		apply(&a, l, mut, &sp.v[rng_below(rng, sp.n)]);
 		done = 1;
 	}
+	analysis_free(&a);
 	vec_free(&sp);
 	return done;
 }

@@ -25,7 +25,8 @@ enum mutation {
 	MUT_VIEW_STRAY,		/* a message delivered after the receiver left */
 	MUT_CONF_UNSORTED,	/* a confchg member list out of order */
 	MUT_CONF_DROP,		/* a confchg missed by one member */
-	MUT_LIVE_DELAY,		/* a delivery held far beyond the bound */
+	MUT_LIVE_DELAY,		/* a delivery held a bound past its due time */
+	MUT_LIVE_STARVE,	/* a node's messages wait for others' backlog */
 	MUT_TOTEM_UNSORTED,	/* a totem confchg node list out of order */
 	MUT_API,		/* a correct API result reported as wrong */
 	MUT_NR

@@ -231,6 +231,8 @@ static int op_deliver(void *ctx, struct kp_handle *h, const struct kp_msg *m)
 		trace_log(&s->tr, s->now, "node %u pid %u refuses a delivery (ring full)",
 			  n->id, PID_BASE + p->idx);
 		p->state = P_GONE;	/* being expelled: it sends no more */
+		if (s->log.procs.v[p->idx].refused == NEVER)
+			s->log.procs.v[p->idx].refused = s->now;
 		return KP_EAGAIN;
 	}
 	for (i = 0; i < m->iovcnt; i++)

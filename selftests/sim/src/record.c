@@ -123,6 +123,7 @@ uint32_t record_proc(struct record_log *l, uint32_t nodeid, uint32_t inc,
 	p->inc = inc;
 	p->attach_time = now;
 	p->end_time = NEVER;
+	p->refused = NEVER;
 	p->end = END_ALIVE;
 	return l->procs.n - 1;
 }

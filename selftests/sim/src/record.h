@@ -69,6 +69,7 @@ enum proc_end {
 struct proc_info {
 	uint32_t pid, nodeid, inc;
 	uint64_t attach_time, end_time;
+	uint64_t refused;	/* refused a delivery (to be expelled), NEVER */
 	uint8_t end;
 	uint8_t want_totem;	/* asked for the initial totem confchg */
 	VEC(struct rec) recs;
@@ -127,8 +128,17 @@ struct probe_ent {
 	uint64_t clique;	/* bitmask of node ids expected in its ring */
 };
 
+/*
+ * A message owed in a window is due @bound after its turn came (see
+ * check_live.c) plus @pkt_time for each datagram of up to @pkt_bytes it
+ * takes: the longest a token rotation can last there, as a sender with
+ * something queued sends at least one datagram per rotation.  Both 0 in
+ * hand-written logs: the bound alone.
+ */
 struct window {
 	uint64_t start, converge, end, bound;
+	uint64_t pkt_time;
+	uint32_t pkt_bytes;
 	VEC(struct probe_ent) probe;
 };
 

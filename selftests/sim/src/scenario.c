@@ -66,6 +66,24 @@ uint64_t scenario_live_bound(const struct kp_config *c)
 	return 1000000000ULL + 2 * c->hold_timeout;
 }
 
+/*
+ * The longest a token rotation of a quiet ring of all the nodes can last:
+ * each visit sends its share of the window (at least one datagram each:
+ * up to window + n in all) to every other node over its own link and passes
+ * the token (at most an MTU) on after the latency.  The window is shared by
+ * need with at least one datagram per visit (kp_token.c), so a node with
+ * something queued gets a datagram out per rotation whatever the others
+ * have queued: the liveness check allows a rotation per datagram of a
+ * message once its turn at its node has come.
+ */
+static uint64_t rotation_max(const struct sim *s)
+{
+	uint64_t n = s->n_nodes;
+	uint64_t dgram = (uint64_t)s->cfg.mtu * s->net.ns_per_kb / 1024 + 1;
+
+	return n * (s->net.latency + dgram) + (s->cfg.window + n) * (n - 1) * dgram;
+}
+
 static struct netcond quiet_net(struct sim *s)
 {
 	struct netcond c = { 0 };
@@ -266,6 +284,11 @@ void scenario_plan(struct sim *s)
 			win->start = end;
 			win->converge = end + conv;
 			win->bound = B;
+			win->pkt_time = rotation_max(s);
+			/* A datagram's room for message bytes: the MTU less
+			 * two multicast headers (a recovered packet wraps one).
+			 */
+			win->pkt_bytes = s->cfg.mtu - 104;
 			win->end = end + conv + B + rng_range(&s->rng_scn, B / 2, 2 * B);
 			t = win->end;
 		}

@@ -342,6 +342,100 @@ static void build_pause_leave(struct b *b)
 	b->l.end_time = 1000;
 }
 
+/*
+ * Liveness behind a backlog.  Node 1's process A queued ten messages before
+ * the window converged (at 100; bound 20); the ring orders them one per 15
+ * from 115 to 250, and A's message sent at 105 behind them at 265: clean,
+ * though 160 after it was sent, as each came within the bound of the one
+ * queued before it.  B (node 2, nothing queued) sends one at 110, delivered
+ * at 120.  LIVE_STALL: the ring stops for 45 after the fifth: liveness.
+ * LIVE_STARVED: B's message waits until A's backlog is through (255),
+ * although node 2 had nothing else queued: liveness (a bound that only
+ * allowed for everything queued anywhere would have let it pass).
+ */
+enum live_case { LIVE_DRAIN, LIVE_STALL, LIVE_STARVED };
+
+static void build_backlog(struct b *b, enum live_case lc)
+{
+	const struct kp_address a = { 1, 1000, 0 }, bb = { 2, 1001, 0 };
+	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
+	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
+	struct kp_address ab[2] = { a, bb };
+	struct kp_ring_id id = { 1, 0, 10 };
+	uint32_t nodes[2] = { 1, 2 }, m[11], mb, i;
+	uint64_t t, tb = lc == LIVE_STARVED ? 255 : 120;
+	const uint32_t A = 0, B = 1;
+	struct window *w;
+	int b_done = 0;
+
+	memset(b, 0, sizeof(*b));
+	record_init(&b->l);
+	b->l.n_groups = 1;
+	b->l.mtu = 1400;
+	b->ring = record_ring(&b->l, &id, nodes, 2);
+	b->inc[1] = record_inc(&b->l, 1, 0, b->ring);
+	b->inc[2] = record_inc(&b->l, 2, 0, b->ring);
+	record_proc(&b->l, 1, b->inc[1], 0);
+	record_proc(&b->l, 2, b->inc[2], 0);
+	vec_push(&b->l.procs.v[A].joins, 0);
+	vec_push(&b->l.procs.v[B].joins, 1);
+	w = vec_add(&b->l.windows);
+	w->start = 90;
+	w->converge = 100;
+	w->bound = 20;
+	w->end = 1000;
+
+	conf(b, A, 10, &a, 1, NULL, 0, &aj, 1);
+	totem(b, A, 10, b->ring);
+	conf(b, A, 20, ab, 2, NULL, 0, &bj, 1);
+	conf(b, B, 20, ab, 2, NULL, 0, &bj, 1);
+	totem(b, B, 20, b->ring);
+
+	for (i = 0; i < 10; i++)
+		m[i] = send(b, A, KP_AGREED, 50);
+	m[10] = send(b, A, KP_AGREED, 105);
+	mb = send(b, B, KP_AGREED, 110);
+	for (i = 0; i <= 10; i++) {
+		t = 115 + 15 * i + (lc == LIVE_STALL && i >= 5 ? 45 : 0);
+		if (!b_done && tb < t) {
+			rx(b, mb, b->inc[1], 2, tb);
+			deliver(b, A, mb, tb, PAYLOAD_OK);
+			deliver(b, B, mb, tb, PAYLOAD_OK);
+			b_done = 1;
+		}
+		rx(b, m[i], b->inc[2], 1, t);
+		deliver(b, A, m[i], t, PAYLOAD_OK);
+		deliver(b, B, m[i], t, PAYLOAD_OK);
+	}
+	b->l.end_time = 1000;
+}
+
+static void backlog_case(enum live_case lc, unsigned *passed, unsigned *failed)
+{
+	static const char *const what[] = {
+		"a backlog draining message by message",
+		"a ring that stops behind a backlog",
+		"a sender waiting while the ring orders another node's backlog",
+	};
+	uint32_t want = lc == LIVE_DRAIN ? 0 : 1u << INV_LIVENESS;
+	struct check_result res;
+	struct b b;
+
+	build_backlog(&b, lc);
+	check_result_init(&res);
+	check_run(&b.l, &res);
+	if (check_mask(&res) == want) {
+		(*passed)++;
+	} else {
+		(*failed)++;
+		printf("FAIL checker: %s: want %s, got mask 0x%x\n", what[lc],
+		       want ? "liveness" : "nothing", check_mask(&res));
+		check_report(stdout, &res);
+	}
+	check_result_free(&res);
+	record_free(&b.l);
+}
+
 /* A history the checker must find clean. */
 static void quiet(void (*build_log)(struct b *b), const char *what,
 		  unsigned *passed, unsigned *failed)
@@ -391,4 +485,7 @@ void test_checker_logs(unsigned *passed, unsigned *failed)
 	      passed, failed);
 	quiet(build_pause_leave, "a leave in a configuration the peer was not in",
 	      passed, failed);
+	backlog_case(LIVE_DRAIN, passed, failed);
+	backlog_case(LIVE_STALL, passed, failed);
+	backlog_case(LIVE_STARVED, passed, failed);
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
-# bench-nodes.sh OUT.jsonl LOG: the three-node rows of `make bench`, inside
-# the VM (scripts/bench-in-vm calls it after the one-node rows).
+# bench-nodes.sh [--crypto] OUT.jsonl LOG: the three-node rows of `make
+# bench`, inside the VM (scripts/bench-in-vm calls it after the one-node
+# rows, then once more with --crypto).
 #
 # One network for everyone: selftests/kcpg/cluster.sh makes namespaces
 # n1..n3 (eth0 = 10.99.0.I, veth to a bridge) and a kcpg node in each.  In
@@ -19,12 +20,30 @@
 # costs only its own rows); member i of a point runs on node i % 3 (sender
 # on n1, receivers on n2 and n3).
 #
+# --crypto: the same network with encryption on for both systems, the
+# second row issue 8 asks for beside the crypto-off headline: every kcpg
+# node gets one cluster key with "kcpgctl key set FILE encrypt" (AES-256-GCM
+# on every datagram, authenticated and encrypted), the three corosync
+# instances share one authkey with knet's crypto_cipher aes256 and
+# crypto_hash sha256.  Throughput from n1 to n2 and n3 at a subset of the
+# sizes (BENCH_NODE_CRYPTO_SIZES: 64 B for the message rate, 1 KiB, 100 KiB
+# for the MB/s) and self-delivery latency, one repetition by default
+# (BENCH_NODE_CRYPTO_REPS): the encrypted row is a second reading of the
+# headline, not the headline, and it must not make the hour-long run much
+# longer.  Rows n3-crypto-tp and n3-crypto-latency.
+#
 # Knobs: as bench-in-vm (BENCH_REPS, BENCH_SECONDS), plus BENCH_NODE_SIZES
-# (64,1024,10240,102400,1048576), BENCH_NODE_REPS (default BENCH_REPS) and
-# BENCH_NODE_SAMPLES (default half of BENCH_SAMPLES).
+# (64,1024,10240,102400,1048576), BENCH_NODE_REPS (default BENCH_REPS),
+# BENCH_NODE_SAMPLES (default half of BENCH_SAMPLES), BENCH_NODE_CRYPTO_SIZES
+# (64,1024,102400) and BENCH_NODE_CRYPTO_REPS (1).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
+crypto=0
+if [ "${1:-}" = --crypto ]; then
+	crypto=1
+	shift
+fi
 out=$1 log=$2
 tools=tools/kcpg-bench
 bin=$tools/kcpg-bench-corosync
@@ -39,8 +58,14 @@ secs=${BENCH_SECONDS:-2}
 samples=${BENCH_NODE_SAMPLES:-$(( ${BENCH_SAMPLES:-1000} / 2 ))}
 sizes=${BENCH_NODE_SIZES:-64,1024,10240,102400,1048576}
 tipc_sizes=64,1024,10240,61440
+if [ $crypto = 1 ]; then
+	reps=${BENCH_NODE_CRYPTO_REPS:-1}
+	sizes=${BENCH_NODE_CRYPTO_SIZES:-64,1024,102400}
+fi
 knodes=/run/netns/n1,/run/netns/n2,/run/netns/n3
+kcpgctl=tools/kcpgctl/kcpgctl
 csnodes=
+csjobs=()
 failed=0
 tmp=$(mktemp -d)
 
@@ -65,16 +90,91 @@ run() {
 	fi
 }
 
-cleanup() {
+# Stop the corosync instances: each corosync-ns.sh stops its daemon once
+# the command it runs (a sleep) is gone.
+stop_corosync() {
 	local i p
 	for i in 1 2 3; do
 		p=$(cat "$tmp/cs$i.pid" 2>/dev/null) && kill "$p" 2>/dev/null
+		rm -f "$tmp/cs$i.pid"
 	done
-	sleep 2
+	[ ${#csjobs[@]} = 0 ] || wait "${csjobs[@]}" 2>/dev/null
+	csjobs=()
+	csnodes=
+}
+
+cleanup() {
+	stop_corosync
 	"$cluster" down >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# settle: both clusters whole again (a previous point may have starved them).
+settle() {
+	"$cluster" wait -t 300 >>"$log" 2>&1 || note "kcpg: no ring of all three"
+	[ -n "$csnodes" ] || return 0
+	for _ in $(seq 10); do
+		timeout 60 nsenter -t "${csnodes%%,*}" -n -m -r -w corosync-quorumtool -s 2>/dev/null |
+			grep -Eq '^Total votes: +3$' && return 0
+		sleep 0.5
+	done
+	note "corosync: not three votes"
+}
+
+# warmup SYSTEM CMD...: one point thrown away.  The first traffic of a
+# fresh cluster pays for things no later point does (TIPC's first
+# broadcast waits for its members' windows; ARP, caches).
+warmup() {
+	local sys=$1
+	shift
+	echo "# warm-up $sys: $*" >>"$log"
+	if [ "$sys" = kcpg ]; then
+		LD_LIBRARY_PATH="$top/ulib" timeout -k 10 300 "$@" >/dev/null 2>>"$log"
+	else
+		timeout -k 10 300 "$@" >/dev/null 2>>"$log"
+	fi
+}
+
+# start_corosync [CIPHER KEYFILE]: one instance per namespace, crypto off
+# or with knet's CIPHER and the authkey all three share.
+start_corosync() {
+	local i p cipher=${1:-none} key=${2:-} logsuf=
+	[ "$cipher" = none ] || logsuf=-$cipher
+	for i in 1 2 3; do
+		COROSYNC_NS_RING="10.99.0.1 10.99.0.2 10.99.0.3" COROSYNC_NS_TOKEN=10000 \
+		COROSYNC_NS_NOWAIT=1 COROSYNC_NS_CIPHER=$cipher COROSYNC_NS_KEY=$key \
+		COROSYNC_NS_LOG=${out%.jsonl}.corosync$logsuf-n$i.log \
+			ip netns exec "n$i" "$tools/corosync-ns.sh" \
+			sh -c "echo \$\$ >$tmp/cs$i.pid.new && mv $tmp/cs$i.pid.new $tmp/cs$i.pid && exec sleep 1000000" \
+			>/dev/null 2>>"$log" &
+		csjobs+=($!)
+	done
+	# Each daemon answers, then all three are one membership (minutes on a
+	# busy emulated machine).
+	for _ in $(seq 1200); do
+		[ -s "$tmp/cs1.pid" ] && [ -s "$tmp/cs2.pid" ] && [ -s "$tmp/cs3.pid" ] && break
+		sleep 0.5
+	done
+	csnodes=
+	for i in 1 2 3; do
+		p=$(cat "$tmp/cs$i.pid" 2>/dev/null) || return 1
+		csnodes=$csnodes${csnodes:+,}$p
+	done
+	note "corosync daemons started (pids $csnodes), waiting for three votes"
+	start=$SECONDS
+	while [ $((SECONDS - start)) -lt 600 ]; do
+		if timeout 60 nsenter -t "${csnodes%%,*}" -n -m -r -w corosync-quorumtool -s \
+			>"$tmp/q" 2>&1 && grep -Eq '^Total votes: +3$' "$tmp/q"; then
+			note "corosync: three votes after $((SECONDS - start)) s"
+			return 0
+		fi
+		sleep 2
+	done
+	note "corosync: no three votes after $((SECONDS - start)) s; quorumtool said:"
+	cat "$tmp/q" >>"$log"
+	return 1
+}
 
 # --- the network and kcpg ---------------------------------------------------
 "$cluster" down >/dev/null 2>&1
@@ -88,6 +188,76 @@ kmtu=$("$cluster" status 2>/dev/null |
 	awk '/ mtu / { for (i = 1; i < NF; i++) if ($i == "mtu") { print $(i + 1); exit } }')
 note "cluster up, veth mtu $mtu, kcpg datagrams of ${kmtu:-?} bytes"
 "$cluster" status >>"$log" 2>&1
+
+# --- crypto on (--crypto) ----------------------------------------------------
+# kcpg first, keyed while it has no traffic, then corosync started with
+# its authkey; each system's points run while the other's clients are
+# idle, as with crypto off.
+crypto_rows() {
+	local i rep s
+	head -c 32 /dev/urandom >"$tmp/kcpg.key" && chmod 600 "$tmp/kcpg.key" ||
+		{ note "crypto: no key file"; return 1; }
+	# All down first: no ring of keyed and unkeyed nodes to wait out.
+	for i in 1 2 3; do
+		"$kcpgctl" -n "n$i" down >>"$log" 2>&1
+	done
+	for i in 1 2 3; do
+		if ! "$kcpgctl" -n "n$i" key set "$tmp/kcpg.key" encrypt >>"$log" 2>&1 ||
+		   ! "$kcpgctl" -n "n$i" up >>"$log" 2>&1; then
+			note "crypto: node $i not keyed"
+			failed=1
+		fi
+	done
+	# A ring of all three again, every member keyed (a node without the
+	# key could not be in it).
+	if "$cluster" wait -t 300 >>"$log" 2>&1; then
+		for i in 1 2 3; do
+			"$kcpgctl" -n "n$i" status 2>>"$log" | grep -q 'keyed yes' ||
+				{ note "crypto: node $i says it is not keyed"; failed=1; }
+		done
+		note "crypto: kcpg ring of three with the cluster key, encrypting"
+		warmup kcpg "$bin" -q --nodes "$knodes" -S 1 -r 2 -t "$secs" -s 64 -p copy
+		for rep in $(seq "$reps"); do
+			settle
+			for s in ${sizes//,/ }; do
+				run n3-crypto-tp "$rep" kcpg "$bin" -q --nodes "$knodes" -S 1 -r 2 \
+					-t "$secs" -s "$s" -p copy
+			done
+			run n3-crypto-latency "$rep" kcpg "$bin" -q --nodes "$knodes" -m latency \
+				-s 64 -r 2 -n "$samples" -p copy
+		done
+	else
+		note "crypto: no kcpg ring of three with the key; kcpg crypto rows skipped"
+		failed=1
+	fi
+	if ! corosync-keygen -l -k "$tmp/authkey" >>"$log" 2>&1; then
+		note "crypto: corosync-keygen failed; corosync crypto rows skipped"
+		return 1
+	fi
+	if ! start_corosync aes256 "$tmp/authkey"; then
+		note "crypto: corosync with aes256 did not form a three-node membership;" \
+			"corosync crypto rows skipped"
+		stop_corosync
+		return 1
+	fi
+	note "crypto: corosync up with aes256/sha256 on three namespaces (pids $csnodes)"
+	warmup corosync "$bin" -q --nodes "$csnodes" -S 1 -r 2 -t "$secs" -s 64 -p copy
+	for rep in $(seq "$reps"); do
+		settle
+		for s in ${sizes//,/ }; do
+			run n3-crypto-tp "$rep" corosync "$bin" -q --nodes "$csnodes" -S 1 -r 2 \
+				-t "$secs" -s "$s" -p copy
+		done
+		run n3-crypto-latency "$rep" corosync "$bin" -q --nodes "$csnodes" -m latency \
+			-s 64 -r 2 -n "$samples" -p copy
+	done
+	return 0
+}
+if [ $crypto = 1 ]; then
+	crypto_rows || failed=1
+	"$cluster" status >>"$log" 2>&1
+	exit $failed
+fi
 
 # --- the raw limit: UDP fan-out -------------------------------------------------
 # udp_fanout REP GSO: n1 sends to n2 and n3 (one udpgso_bench_tx per
@@ -161,32 +331,6 @@ if modprobe tipc 2>>"$log"; then
 fi
 [ $tipc_ok = 1 ] || { note "TIPC links did not come up; TIPC rows skipped"; failed=1; }
 
-# settle: both clusters whole again (a previous point may have starved them).
-settle() {
-	"$cluster" wait -t 300 >>"$log" 2>&1 || note "kcpg: no ring of all three"
-	[ -n "$csnodes" ] || return 0
-	for _ in $(seq 10); do
-		timeout 60 nsenter -t "${csnodes%%,*}" -n -m -r -w corosync-quorumtool -s 2>/dev/null |
-			grep -Eq '^Total votes: +3$' && return 0
-		sleep 0.5
-	done
-	note "corosync: not three votes"
-}
-
-# warmup SYSTEM CMD...: one point thrown away.  The first traffic of a
-# fresh cluster pays for things no later point does (TIPC's first
-# broadcast waits for its members' windows; ARP, caches).
-warmup() {
-	local sys=$1
-	shift
-	echo "# warm-up $sys: $*" >>"$log"
-	if [ "$sys" = kcpg ]; then
-		LD_LIBRARY_PATH="$top/ulib" timeout -k 10 300 "$@" >/dev/null 2>>"$log"
-	else
-		timeout -k 10 300 "$@" >/dev/null 2>>"$log"
-	fi
-}
-
 # kcpg and TIPC first (they need nothing that may fail to start), then
 # corosync on the same namespaces.
 settle
@@ -215,41 +359,6 @@ for rep in $(seq "$reps"); do
 done
 
 # --- corosync, one instance per namespace -----------------------------------
-start_corosync() {
-	local i p
-	for i in 1 2 3; do
-		COROSYNC_NS_RING="10.99.0.1 10.99.0.2 10.99.0.3" COROSYNC_NS_TOKEN=10000 \
-		COROSYNC_NS_NOWAIT=1 \
-		COROSYNC_NS_LOG=${out%.jsonl}.corosync-n$i.log \
-			ip netns exec "n$i" "$tools/corosync-ns.sh" \
-			sh -c "echo \$\$ >$tmp/cs$i.pid.new && mv $tmp/cs$i.pid.new $tmp/cs$i.pid && exec sleep 1000000" \
-			>/dev/null 2>>"$log" &
-	done
-	# Each daemon answers, then all three are one membership (minutes on a
-	# busy emulated machine).
-	for _ in $(seq 1200); do
-		[ -s "$tmp/cs1.pid" ] && [ -s "$tmp/cs2.pid" ] && [ -s "$tmp/cs3.pid" ] && break
-		sleep 0.5
-	done
-	csnodes=
-	for i in 1 2 3; do
-		p=$(cat "$tmp/cs$i.pid" 2>/dev/null) || return 1
-		csnodes=$csnodes${csnodes:+,}$p
-	done
-	note "corosync daemons started (pids $csnodes), waiting for three votes"
-	start=$SECONDS
-	while [ $((SECONDS - start)) -lt 600 ]; do
-		if timeout 60 nsenter -t "${csnodes%%,*}" -n -m -r -w corosync-quorumtool -s \
-			>"$tmp/q" 2>&1 && grep -Eq '^Total votes: +3$' "$tmp/q"; then
-			note "corosync: three votes after $((SECONDS - start)) s"
-			return 0
-		fi
-		sleep 2
-	done
-	note "corosync: no three votes after $((SECONDS - start)) s; quorumtool said:"
-	cat "$tmp/q" >>"$log"
-	return 1
-}
 if start_corosync; then
 	note "corosync up on three namespaces (pids $csnodes)"
 	timeout 10 nsenter -t "${csnodes%%,*}" -n -m -r -w corosync-quorumtool -l >>"$log" 2>&1

@@ -345,6 +345,49 @@ def nodes_table(res):
     return "\n".join(out)
 
 
+def crypto_nodes_table(res):
+    """Three nodes with crypto on (bench-nodes.sh --crypto) beside crypto off."""
+    row, lat = "n3-crypto-tp", "n3-crypto-latency"
+    if not res.sizes(row) and not res.sizes(lat):
+        return "(not run: `BENCH_CRYPTO=0`, or a run from before this row existed)"
+    lines = ["| measurement | corosync, knet aes256/sha256 | kcpg, AES-256-GCM cluster key "
+             "| kcpg / corosync | corosync on / off | kcpg on / off | check |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+
+    def check(r, size):
+        st = [res.status(r, lib, "copy", size) for lib in ("corosync", "kcpg")]
+        return "ok" if st == ["ok", "ok"] else " / ".join(st)
+
+    for size in res.sizes(row):
+        field = "msgs_per_s" if size == 64 else "mb_per_s"
+        unit = "msgs/s at the slowest receiver" if size == 64 else "MB/s"
+        c = res.value(row, "corosync", "copy", size, field)
+        k = res.value(row, "kcpg", "copy", size, field)
+        c0 = res.value("n3-tp", "corosync", "copy", size, field)
+        k0 = res.value("n3-tp", "kcpg", "copy", size, field)
+        lines.append("| %s, %s | %s | %s | %s | %s | %s | %s |" % (
+            human_size(size), unit, fmt(c), fmt(k), fmt_ratio(ratio(k, c)),
+            fmt_ratio(ratio(c, c0)), fmt_ratio(ratio(k, k0)), check(row, size)))
+    if res.sizes(lat):
+        for field in ("p50_us", "p99_us"):
+            c = res.value(lat, "corosync", "copy", 64, field)
+            k = res.value(lat, "kcpg", "copy", 64, field)
+            c0 = res.value("n3-latency", "corosync", "copy", 64, field)
+            k0 = res.value("n3-latency", "kcpg", "copy", 64, field)
+            lines.append("| self-delivery, 64 B, %s µs (lower is better; kcpg / corosync: how "
+                         "many times lower kcpg is) | %s | %s | %s | %s | %s | %s |" % (
+                             field[:3], fmt(c), fmt(k), fmt_ratio(ratio(c, k)),
+                             fmt_ratio(ratio(c, c0)), fmt_ratio(ratio(k, k0)),
+                             check(lat, 64)))
+    reps = max([len(res.reps(r, lib, "copy", s)) for r in (row, lat)
+                for lib in ("corosync", "kcpg") for s in res.sizes(r)] or [0])
+    lines.append("")
+    lines.append("On / off: the crypto-on figure divided by the crypto-off one of the same "
+                 "run (below 1x for a rate, above 1x for a latency: what encryption costs). "
+                 "Median of %d repetition%s." % (reps, "" if reps == 1 else "s"))
+    return "\n".join(lines)
+
+
 def parse_size(text):
     n, unit = text.split()
     return int(n) * {"B": 1, "KiB": 1024, "MiB": 1 << 20}[unit]
@@ -586,6 +629,7 @@ def main():
         "TIPC_1": tipc_table(res, 1),
         "TIPC_3": tipc_table(res, 3),
         "NODES": nodes_table(res),
+        "NODES_CRYPTO": crypto_nodes_table(res),
         "RAW_NODES": raw_nodes_table(res),
         "TARGETS": target_lines(res),
         "ANALYSIS": analysis(template),

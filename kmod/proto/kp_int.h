@@ -284,10 +284,14 @@ struct kp_node {
 	struct kp_token tok;		/* the token while it is here */
 	struct kp_token tokrx;		/* decoding a received token */
 	kp_u8 tok_quiet;		/* nothing happened for a rotation */
+	kp_u8 tok_solo;			/* only we sent in the last rotation,
+					 * and everyone had everything
+					 */
 	kp_u32 tok_dest;		/* where tokbuf went */
 	kp_u64 tok_sent_seq;		/* token seq when we passed it */
 	kp_u64 burst_lo, burst_hi;	/* ordered this visit, to multicast */
 	kp_u8 holding;			/* idle token held here */
+	kp_u64 hold_seq;		/* token seq when the hold began */
 	kp_u8 cancel_sent;		/* hold cancel sent since last visit */
 	kp_u8 idle_seen;		/* the ring looked idle at last visit */
 	kp_u8 tok_out;			/* tokbuf awaits the successor */
@@ -338,6 +342,15 @@ static inline int kp_alone(const struct kp_node *n)
 	return n->state == KP_ST_OPERATIONAL && n->ring.memb.n == 1;
 }
 
+/*
+ * Something received here is not delivered yet: a hole before it, or a
+ * SAFE message below the safe line.  Either needs the token to move.
+ */
+static inline int kp_rs_waiting(const struct kp_rstate *rs)
+{
+	return rs->delivered < rs->high_seq;
+}
+
 /* kp_store.c */
 void kp_rs_init(struct kp_rstate *rs, const struct kp_ring *ring, kp_u32 me);
 void kp_rs_free(struct kp_node *n, struct kp_rstate *rs);
@@ -364,7 +377,7 @@ void kp_tok_out(struct kp_node *n, kp_u32 dest);
 void kp_tok_taken(struct kp_node *n);
 void kp_token_visit(struct kp_node *n, int again);
 void kp_token_done(struct kp_node *n);
-void kp_token_release(struct kp_node *n);
+void kp_token_release(struct kp_node *n, int keep);
 int kp_token_rx(struct kp_node *n, kp_u32 from, const void *pkt, kp_size len);
 void kp_token_start(struct kp_node *n, kp_u64 tseq);
 void kp_local_visit(struct kp_node *n);

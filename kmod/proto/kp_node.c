@@ -131,9 +131,12 @@ void kp_after(struct kp_node *n)
 			} else {
 				if (n->order_stalled)
 					kp_order_run(n);
-				if (n->sq_pending && n->holding)
-					kp_token_release(n);
-				else if (n->sq_pending && n->idle_seen)
+				if (n->holding && kp_rs_waiting(n->cur))
+					kp_token_release(n, 0);
+				else if (n->sq_pending && n->holding)
+					kp_token_release(n, 1);
+				else if (n->idle_seen &&
+					 (n->sq_pending || kp_rs_waiting(n->cur)))
 					kp_hold_cancel_send(n);
 			}
 		}
@@ -289,7 +292,7 @@ void kp_timer_fired(struct kp_node *n, enum kp_timer which, kp_u64 now)
 		}
 		break;
 	case KP_TIMER_HOLD:
-		kp_token_release(n);
+		kp_token_release(n, 0);
 		break;
 	case KP_TIMER_JOIN:
 		kp_join_timeout(n);

@@ -11,7 +11,8 @@
  *   4. asks for what it misses,
  *   5. moves its safe line to the lower of the arus of its last two visits
  *      (every member has had every message below it for a full rotation),
- *   6. passes the token on, or holds it when the ring is idle,
+ *   6. passes the token on, or holds it when the ring is idle or only
+ *      the holder sends,
  *   7. delivers.
  */
 #include "kp_int.h"
@@ -259,7 +260,7 @@ void kp_token_visit(struct kp_node *n, int again)
 	kp_u32 me = n->cfg.nodeid, retx, sent, fcc_other, avail, allowed;
 	kp_u32 mine, total, backlog_other;
 	int rep = rs->ring.memb.id[0] == me;
-	kp_u64 seq_before = t->seq;
+	kp_u64 seq_before = t->seq, aru_in = t->aru;
 
 	if (!again) {
 		if (n->ops->token)
@@ -303,6 +304,15 @@ void kp_token_visit(struct kp_node *n, int again)
 			rs->safe = kp_min64(rs->prev_aru, t->aru);
 		n->tok_quiet = rs->visited && seq_before == rs->prev_seq &&
 			       !sent && !retx && !t->rtr_n && !backlog_other;
+		/*
+		 * Nobody else sent, resent, asked for or waits to send
+		 * anything, and every member had every message ordered
+		 * before this visit: the others need no rotation.
+		 */
+		n->tok_solo = rs->visited && !fcc_other && !backlog_other &&
+			      !t->rtr_n && aru_in == seq_before;
+		/* What tells the others that we may hold the token. */
+		n->idle_seen = n->tok_quiet || (!sent && !retx);
 		rs->prev_aru = t->aru;
 		rs->prev_seq = t->seq;
 		rs->visited = 1;
@@ -313,29 +323,60 @@ void kp_token_visit(struct kp_node *n, int again)
 }
 
 /*
- * Hold the token here when the ring is idle instead of burning a CPU on
- * an empty rotation.  Only the representative holds, for at most
- * hold_timeout, and a member with something to send asks it to let go.
+ * Hold the token here instead of burning a CPU on an empty rotation, and
+ * instead of making our own next message wait a rotation when we are the
+ * only sender.  Only the representative holds, for at most hold_timeout
+ * from the start of the hold; a member that needs a rotation (to send, or
+ * because a message waits for a hole or the safe line) asks it to let go,
+ * and so does the holder itself (kp_after()).  Members deliver AGREED
+ * messages as they arrive, so a held token delays nothing they could
+ * deliver.
  */
+static int kp_tok_may_hold(const struct kp_node *n)
+{
+	const struct kp_rstate *rs = n->cur;
+	const struct kp_token *t = &n->tok;
+
+	return n->state == KP_ST_OPERATIONAL &&
+	       rs->ring.memb.id[0] == n->cfg.nodeid && !n->sq_pending &&
+	       !n->xchg && !(t->flags & KP_TF_INSTALL) && n->cfg.hold_timeout;
+}
+
 static int kp_tok_should_hold(const struct kp_node *n)
 {
 	const struct kp_rstate *rs = n->cur;
 	const struct kp_token *t = &n->tok;
 
-	return n->state == KP_ST_OPERATIONAL && n->tok_quiet &&
-	       rs->ring.memb.id[0] == n->cfg.nodeid &&
-	       rs->safe == t->seq && t->aru == t->seq && !n->sq_pending &&
-	       !n->xchg && !(t->flags & KP_TF_INSTALL) && n->cfg.hold_timeout;
+	if (!kp_tok_may_hold(n))
+		return 0;
+	if (n->tok_quiet && rs->safe == t->seq && t->aru == t->seq)
+		return 1;	/* idle */
+	return n->tok_solo;
+}
+
+/*
+ * Packets one hold may order for our own sends before the token moves on.
+ * Keeping serves a sender that waits for its own message before the next
+ * one; a flood is better served by a rotation, during which its small
+ * messages gather and leave packed.  And until the token moves the others
+ * report nothing (aru, safe line, retransmission requests).
+ */
+#define KP_KEEP_MAX	8
+
+/* Keep holding after a visit our own send asked for? */
+static int kp_tok_may_keep(const struct kp_node *n)
+{
+	return kp_tok_may_hold(n) && n->tok.seq - n->hold_seq < KP_KEEP_MAX;
 }
 
 /* After a visit: pass the token on or hold it, then deliver. */
 void kp_token_done(struct kp_node *n)
 {
 	n->cancel_sent = 0;
-	n->idle_seen = n->tok_quiet;
 	if (kp_tok_should_hold(n)) {
 		kp_trace(n->cfg.nodeid, "hold", n->tok.seq, 0);
 		n->holding = 1;
+		n->hold_seq = n->tok.seq;
 		kp_timer_set(n, KP_TIMER_TOKEN, 0);
 		kp_timer_set(n, KP_TIMER_HOLD, n->now + n->cfg.hold_timeout);
 	} else {
@@ -345,14 +386,29 @@ void kp_token_done(struct kp_node *n)
 	kp_order_run(n);
 }
 
-/* Let a held token go (hold timeout, a hold cancel, something to send). */
-void kp_token_release(struct kp_node *n)
+/*
+ * Use a held token: for our own messages (@keep: it may stay here after),
+ * or to let it go (hold timeout, a hold cancel, a message that waits).
+ */
+void kp_token_release(struct kp_node *n, int keep)
 {
 	if (!n->holding)
 		return;
+	kp_token_visit(n, 1);
+	if (keep && kp_tok_may_keep(n)) {
+		kp_trace(n->cfg.nodeid, "keep", n->tok.seq, 0);
+		kp_burst_out(n);
+		kp_order_run(n);
+		if (!kp_rs_waiting(n->cur))
+			return;
+		/* A SAFE message of ours needs the rotation: go now. */
+		n->holding = 0;
+		kp_timer_set(n, KP_TIMER_HOLD, 0);
+		kp_tok_forward(n);
+		return;
+	}
 	n->holding = 0;
 	kp_timer_set(n, KP_TIMER_HOLD, 0);
-	kp_token_visit(n, 1);
 	kp_tok_forward(n);
 	kp_burst_out(n);
 	kp_order_run(n);
@@ -433,7 +489,7 @@ int kp_hold_cancel_rx(struct kp_node *n, kp_u32 from, const void *pkt,
 	    kp_memcmp(&r, &n->ring.id, sizeof(r)) ||
 	    !kp_set_has(&n->ring.memb, from))
 		return KP_EAGAIN;
-	kp_token_release(n);
+	kp_token_release(n, 0);
 	return 0;
 }
 

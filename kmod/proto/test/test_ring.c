@@ -429,6 +429,60 @@ static void t_idle_hold(void)
 	th_net_free(net);
 }
 
+/*
+ * The representative alone sending, each message as soon as it has its
+ * previous one back, as a self-delivery latency test does: it keeps the
+ * token, so (but for one in nine, KP_KEEP_MAX) each message is ordered and
+ * delivered to its sender inside the call, not a rotation later; the
+ * others get every message; a SAFE one still waits for every member, and
+ * another sender still gets through.
+ */
+static void t_solo_keep(void)
+{
+	struct th_net *net = th_net_new(3, 13);
+	struct th_proc *p[3];
+	int i, in_call = 0;
+	uint64_t t0;
+
+	th_all_join(net, p, 3);
+	th_net_run(net, net->now + 1000 * MS);	/* idle: node 1 holds */
+	for (i = 0; i < 3; i++)
+		th_clear(p[i]);
+	for (i = 0; i < 36; i++) {
+		CHECK_EQ(th_send_tagged(p[0], KP_AGREED, i + 1, 20), 0);
+		if (th_count(p[0], EV_MSG) == i + 1)
+			in_call++;
+		t0 = net->now;
+		while (th_count(p[0], EV_MSG) < i + 1 &&
+		       net->now < t0 + 1000 * MS)
+			th_net_run(net, net->now + 10000);
+		CHECK(net->now - t0 < 5 * MS);
+	}
+	/* 30 here; without keeping the token only the first (the idle hold). */
+	CHECK(in_call >= 24);
+	th_net_run(net, net->now + 1000 * MS);
+	for (i = 1; i < 3; i++)
+		CHECK_EQ(th_count(p[i], EV_MSG), 36);
+	/* SAFE: not before the others have it, and not a hold later. */
+	t0 = net->now;
+	CHECK_EQ(th_send_tagged(p[0], KP_SAFE, 37, 20), 0);
+	CHECK_EQ(th_count(p[0], EV_MSG), 36);
+	while (th_count(p[0], EV_MSG) < 37 && net->now < t0 + 1000 * MS)
+		th_net_run(net, net->now + 100000);
+	CHECK(net->now - t0 < 5 * MS);
+	/* Another member's message, while node 1 holds again. */
+	th_net_run(net, net->now + 1000 * MS);
+	t0 = net->now;
+	CHECK_EQ(th_send_tagged(p[2], KP_AGREED, 38, 20), 0);
+	while (th_count(p[0], EV_MSG) < 38 && net->now < t0 + 1000 * MS)
+		th_net_run(net, net->now + 100000);
+	CHECK(net->now - t0 < 5 * MS);
+	th_net_run(net, net->now + 100 * MS);
+	CHECK(th_check_order(p, 3));
+	th_free_procs(p, 3);
+	th_net_free(net);
+}
+
 /* A node alone, then with peers, then alone again: 1 -> N -> 1. */
 static void t_one_n_one(void)
 {
@@ -512,6 +566,7 @@ const struct th_test tests_ring[] = {
 	TH_TEST(t_slow_consumer_multi),
 	TH_TEST(t_detach_multi),
 	TH_TEST(t_idle_hold),
+	TH_TEST(t_solo_keep),
 	TH_TEST(t_one_n_one),
 	TH_TEST(t_small_mtu_many_nodes),
 	{ NULL, NULL }

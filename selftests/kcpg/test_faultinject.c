@@ -644,6 +644,30 @@ struct walk_stats {
 } while (0)
 
 /*
+ * Step @i of the life cycle on @h; @msg is what MCAST and ZCB_MCAST send,
+ * MEMBERSHIP and ITERATE report into @cnt (and @self_in).  Returns the
+ * call's result, errno set on failure.  The first try and the retry after
+ * an injected fault both run it.
+ */
+static int run_step(struct h *h, enum step i, const char *msg, uint32_t *cnt,
+		    bool *self_in)
+{
+	switch (i) {
+	case S_OPEN: return h_open(h);
+	case S_SETUP: return h_setup(h);
+	case S_MMAP: return h_mmap(h);
+	case S_JOIN: return h_join(h, KCPG_IOC_JOIN);
+	case S_MCAST: return h_mcast(h, msg);
+	case S_ZCB: return h_zcb(h, msg);
+	case S_MEMBERSHIP: return h_membership(h, cnt, self_in);
+	case S_ITERATE: return h_iterate(h, cnt);
+	case S_LEAVE: return h_join(h, KCPG_IOC_LEAVE);
+	case S_CLOSE: return h_close(h);
+	default: return 0;
+	}
+}
+
+/*
  * Run the life cycle with fail-nth armed at n around step s (n == 0: no
  * fault).  Returns 1 if the fault fired, 0 if step s finished without
  * reaching it, -1 on a broken guarantee (reason in why).
@@ -675,19 +699,7 @@ static int lifecycle(struct peer *p, enum step s, unsigned int n,
 			goto out;
 		}
 		errno = 0;
-		switch (i) {
-		case S_OPEN: r = h_open(&h); break;
-		case S_SETUP: r = h_setup(&h); break;
-		case S_MMAP: r = h_mmap(&h); break;
-		case S_JOIN: r = h_join(&h, KCPG_IOC_JOIN); break;
-		case S_MCAST: r = h_mcast(&h, msg); break;
-		case S_ZCB: r = h_zcb(&h, msg); break;
-		case S_MEMBERSHIP: r = h_membership(&h, &cnt, &self_in); break;
-		case S_ITERATE: r = h_iterate(&h, &cnt); break;
-		case S_LEAVE: r = h_join(&h, KCPG_IOC_LEAVE); break;
-		case S_CLOSE: r = h_close(&h); break;
-		default: break;
-		}
+		r = run_step(&h, i, msg, &cnt, &self_in);
 		e = errno;
 		if (armed) {
 			injected = nth_disarm();
@@ -721,20 +733,7 @@ static int lifecycle(struct peer *p, enum step s, unsigned int n,
 				goto out;
 			}
 			/* Usable: the same step, retried, must work. */
-			switch (i) {
-			case S_OPEN: r = h_open(&h); break;
-			case S_SETUP: r = h_setup(&h); break;
-			case S_MMAP: r = h_mmap(&h); break;
-			case S_JOIN: r = h_join(&h, KCPG_IOC_JOIN); break;
-			case S_MCAST: r = h_mcast(&h, msg2); break;
-			case S_ZCB: r = h_zcb(&h, msg2); break;
-			case S_MEMBERSHIP:
-				r = h_membership(&h, &cnt, &self_in);
-				break;
-			case S_ITERATE: r = h_iterate(&h, &cnt); break;
-			case S_LEAVE: r = h_join(&h, KCPG_IOC_LEAVE); break;
-			default: break;
-			}
+			r = run_step(&h, i, msg2, &cnt, &self_in);
 			CHECK(!r, "%s failed (%s) after an injected fault and "
 			      "again on retry (%s) without the handle being dead",
 			      step_name[i], strerror(e), strerror(errno));

@@ -5,17 +5,31 @@
  * Every callback runs inside a core call, so with kcpg_net.lock held and in
  * process context.
  */
+#include <linux/error-injection.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "kcpg.h"
 #include "trace.h"
 
-static void *kcpg_kp_alloc(void *ctx, kp_size size)
+/*
+ * Every allocation of the protocol core goes through here: membership
+ * records, send requests and their packets, reassembly buffers, exchange
+ * state.  Most of them happen in the instance's ordered worker (timers,
+ * received datagrams), where fail-nth, which only counts the calling
+ * task's allocations, never reaches; and they are kmalloc()s of many
+ * sizes, no cache of kcpg's own.  So this is a fault point of its own
+ * (fail_function, NULL): the core copes with a NULL from here in every
+ * context (the simulator's --alloc-fail), and this lets the debug lane
+ * prove it in the kernel.  noinline: an injection replaces the whole call.
+ */
+static noinline void *kcpg_kp_alloc(void *ctx, kp_size size)
 {
 	/* Core state is the node's, not one process's: not charged. */
 	return kvmalloc(size, GFP_KERNEL);
 }
+
+ALLOW_ERROR_INJECTION(kcpg_kp_alloc, NULL);
 
 static void kcpg_kp_free(void *ctx, void *ptr)
 {

@@ -19,6 +19,7 @@
  * core expels the handle.  Everything here runs under kcpg_net.lock except
  * kcpg_ring_readable().
  */
+#include <linux/error-injection.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/poll.h>
@@ -184,6 +185,20 @@ static void rec_copy(void *dst, const struct rec_src *s)
 	}
 }
 
+/*
+ * A record that does not fit the ring waits in the backlog.  A fault point
+ * (fail_function, NULL): this is where a delivery into a full ring fails,
+ * and deliveries mostly run in the instance's worker (received datagrams),
+ * out of fail-nth's reach.  A failure is reported to the core, which
+ * expels the handle like any consumer too slow for its ring.
+ */
+static noinline struct kcpg_backlog *kcpg_backlog_alloc(u32 len)
+{
+	return kmalloc(sizeof(struct kcpg_backlog) + len, GFP_KERNEL_ACCOUNT);
+}
+
+ALLOW_ERROR_INJECTION(kcpg_backlog_alloc, NULL);
+
 static bool ring_flush_backlog(struct kcpg_handle *h)
 {
 	struct kcpg_ring *r = &h->ring;
@@ -240,7 +255,7 @@ static int ring_put(struct kcpg_handle *h, const struct rec_src *s, bool force)
 		ring_drop(h, KCPG_DROP_RING_FULL, len);
 		return -ENOBUFS;
 	}
-	b = kmalloc(sizeof(*b) + len, GFP_KERNEL_ACCOUNT);
+	b = kcpg_backlog_alloc(len);
 	if (!b) {
 		kcpg_uncharge(h, len);
 		ring_drop(h, KCPG_DROP_RING_FULL, len);

@@ -23,6 +23,7 @@
  * which in a totally ordered ring would stall delivery until the member
  * is excluded.  Corosync's UDP transports make the same choice.
  */
+#include <linux/error-injection.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -138,13 +139,27 @@ err:
 	return PTR_ERR(dst);
 }
 
+/*
+ * One skb per datagram.  A fault point (fail_function, NULL): the core
+ * sends mostly from the instance's worker (token, retransmissions,
+ * membership), where fail-nth does not reach, and skbs come from the
+ * network stack's caches, not kcpg's.  A failure drops the datagram like
+ * a loss on the wire; the protocol retransmits.
+ */
+static noinline struct sk_buff *kcpg_tx_skb_alloc(size_t len)
+{
+	return alloc_skb(KCPG_HEADROOM + len, GFP_ATOMIC);
+}
+
+ALLOW_ERROR_INJECTION(kcpg_tx_skb_alloc, NULL);
+
 static void kcpg_send_to(struct kcpg_net *kn, struct kcpg_peer *p,
 			 const void *pkt, size_t len)
 {
 	struct sk_buff *skb;
 	int ret;
 
-	skb = alloc_skb(KCPG_HEADROOM + len, GFP_ATOMIC);
+	skb = kcpg_tx_skb_alloc(len);
 	if (!skb) {
 		kcpg_drop(kn, KCPG_DROP_SEND_ERROR, p->nodeid, len);
 		return;

@@ -22,16 +22,19 @@
  * Leaks are found by kmemleak (scripts/check-debug scans after this runs);
  * KASAN, lockdep and friends report on the console.
  *
- * failslab_random: failslab restricted to kcpg's own kmem caches (in every
- * context, the ordered worker included) plus kcpg's own fault points at a
- * probability, under a stream of life cycles: errors are fine, a crash, a
- * hang, a lost or foreign message of a live handle is not.  Afterwards a
- * clean life cycle must work.
+ * failslab_random: failslab restricted to kcpg's own kmem caches plus
+ * kcpg's own fault points (ALLOW_ERROR_INJECTION: the core's allocator,
+ * the ring backlog, the transmit skb) at a probability, in every context,
+ * under a stream of life cycles: errors are fine, a crash, a hang, a lost
+ * or foreign message of a live handle is not.  How many faults fired is
+ * counted (fault_attr "times") and must not be 0.  Afterwards a clean life
+ * cycle must work.
  *
  * Only runs when KCPG_FAULTINJECT=1 (scripts/check-debug sets it; the
  * normal suite does not need the slow walk) and the kernel has fail-nth.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -122,8 +125,14 @@ static void find_injectables(void)
 	if (!f)
 		return;
 	while (n_inj < 64 && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %15s", name, type) != 2)
+		/* "name\tTYPE"; a module's is "name [module]\tTYPE". */
+		char *last;
+
+		line[strcspn(line, "\n")] = 0;
+		last = strrchr(line, '\t');
+		if (!last || sscanf(line, "%127s", name) != 1)
 			continue;
+		snprintf(type, sizeof(type), "%s", last + 1);
 		for (i = 0; i < n_syms; i++)
 			if (!strcmp(syms[i], name))
 				break;
@@ -187,6 +196,10 @@ static void faults_off(void)
 	dbg_set("fail_page_alloc/probability", "0");
 	dbg_set("fail_usercopy/probability", "0");
 	dbg_set("fail_function/probability", "0");
+	dbg_set("failslab/times", "1");
+	dbg_set("fail_function/times", "1");
+	/* No kprobe of fail_function's left on kcpg (rmmod comes later). */
+	dbg_set("fail_function/inject", " ");
 	for (i = 0; i < n_marked; i++) {
 		if (snprintf(path, sizeof(path), "/sys/kernel/slab/%s/failslab",
 			     marked_caches[i]) < (int)sizeof(path))
@@ -869,6 +882,7 @@ static void walk(struct __test_metadata *_metadata, struct peer *p,
 	ksft_print_msg("%s: %u fault points: %u errors recovered, %u absorbed, "
 		       "%u handles cleanly dead\n", step_name[s], st.injected,
 		       st.recovered, st.absorbed, st.dead);
+	fflush(stdout);	/* the harness ends a test with _exit() */
 	/* And the peer is still there and well. */
 	r = lifecycle(p, S_CLOSE, 0, &st, why, sizeof(why));
 	ASSERT_EQ(0, r) TH_LOG("clean life cycle after the walk: %s", why);
@@ -892,7 +906,7 @@ WALK(S_ITERATE, iterate)
 WALK(S_LEAVE, leave)
 WALK(S_CLOSE, close)
 
-/* ---- random failures in kcpg's own caches, every context --------------- */
+/* ---- random failures at kcpg's caches and fault points, every context -- */
 
 static int mark_kcpg_caches(void)
 {
@@ -916,82 +930,201 @@ static int mark_kcpg_caches(void)
 	return n_marked;
 }
 
-/*
- * A life cycle that tolerates errors; returns -1 only on a broken
- * guarantee: a live handle that was told a send worked must deliver it to
- * itself, in order, intact.
- */
-static int tolerant_cycle(unsigned int round, char *why, size_t whysz)
+/* A fault_attr's debugfs number ("times"); LONG_MIN when unreadable. */
+static long dbg_get(const char *file)
 {
-	char msg[64], got[128];
+	char path[512], buf[32];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), DBG "/%s", file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return LONG_MIN;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return LONG_MIN;
+	buf[r] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * "times" counts down by one at every injection (unless it is -1): started
+ * far above what a run can use, what it lost is how many fired.
+ */
+#define TIMES_START	1000000000L
+#define TIMES_START_S	"1000000000"
+
+static long fired(const char *times)
+{
+	long left = dbg_get(times);
+
+	return left == LONG_MIN ? -1 : TIMES_START - left;
+}
+
+/* The random faults, on for the life cycle and off for the check after. */
+static void random_faults(bool on)
+{
+	dbg_set("failslab/probability", on ? "20" : "0");
+	dbg_set("fail_function/probability", on ? "10" : "0");
+}
+
+/*
+ * Messages per cycle, read only after the last send.  Every other one is a
+ * copy send of a fifth of the ring (a ring takes at least two of the
+ * largest messages, so that is under the size limit); six of them overflow
+ * the ring, and the rest of the deliveries go to the backlog.  The others
+ * are small zero-copy sends from the pool.
+ */
+#define R_MSGS		12
+#define R_SMALL		1500
+
+/* Message @k of cycle @round, into @buf (NUL-terminated). */
+static void r_msg(char *buf, size_t len, unsigned int round, int k)
+{
+	memset(buf, 'a' + k % 26, len);
+	buf[len] = 0;
+	snprintf(buf, len, "random-%u-%d-", round, k);
+	buf[strlen(buf)] = 'x';	/* the snprintf()'s NUL */
+}
+
+static size_t r_len(const struct h *h, int k)
+{
+	return k & 1 ? R_SMALL : h->su.ring_size / 5;
+}
+
+/*
+ * One life cycle under random faults, then the check with faults off.
+ * Sends are not read until all are done, so the ring fills and deliveries
+ * go to the backlog (kcpg_backlog_alloc()).  Any call may fail with a
+ * clean errno; a failed send must deliver nothing and leave the handle
+ * usable, or the handle is dead.  Then, faults off, one more send (it also
+ * lets the core retry anything it postponed for want of memory), and the
+ * handle's own messages must come back: every successful send in order,
+ * intact, and nothing else; a dead (expelled) handle gets a prefix of them.
+ * Returns -1 only on a broken guarantee.
+ */
+static int tolerant_cycle(unsigned int round, char *buf, char *why,
+			  size_t whysz)
+{
+	int k, r, n_sent = 0, ret = -1, sent_k[R_MSGS + 1];
+	char got[128];
 	struct h h;
-	int k, r, ret = 0;
 
 	h_init(&h);
+	random_faults(true);
 	if (h_open(&h) || h_setup(&h) || h_mmap(&h) ||
-	    h_join(&h, KCPG_IOC_JOIN))
+	    h_join(&h, KCPG_IOC_JOIN)) {
+		/* An error is fine, a clean one: the handle goes. */
+		if (clean_errno(errno))
+			ret = 0;
+		else
+			snprintf(why, whysz, "set-up gave errno %d (%s)",
+				 errno, strerror(errno));
 		goto out;
-	for (k = 0; k < 8; k++) {
-		snprintf(msg, sizeof(msg), "random-%u-%d", round, k);
-		r = (k & 1) && h.pool ? h_zcb(&h, msg) : h_mcast(&h, msg);
-		if (r) {
-			if (!clean_errno(errno)) {
-				snprintf(why, whysz, "send gave errno %d", errno);
-				ret = -1;
+	}
+	for (k = 0; k < R_MSGS; k++) {
+		r_msg(buf, r_len(&h, k), round, k);
+		r = (k & 1) && h.pool ? h_zcb(&h, buf) : h_mcast(&h, buf);
+		if (!r) {
+			sent_k[n_sent++] = k;
+			continue;
+		}
+		if (!clean_errno(errno)) {
+			snprintf(why, whysz, "send gave errno %d (%s)", errno,
+				 strerror(errno));
+			goto out;
+		}
+		if (h_dead(&h))
+			break;
+	}
+	random_faults(false);
+	if (!h_dead(&h)) {
+		r_msg(buf, R_SMALL, round, R_MSGS);
+		if (h_mcast(&h, buf)) {
+			if (!h_dead(&h)) {
+				snprintf(why, whysz, "live handle, no faults: "
+					 "send failed: %s", strerror(errno));
+				goto out;
 			}
+		} else {
+			sent_k[n_sent++] = R_MSGS;
+		}
+	}
+	for (k = 0; k < n_sent; k++) {
+		r_msg(buf, sent_k[k] == R_MSGS ? R_SMALL : r_len(&h, sent_k[k]),
+		      round, sent_k[k]);
+		r = h_expect_msg(&h, buf, got, sizeof(got));
+		if (r > 0) {
+			snprintf(why, whysz, "message %d of %d: got '%.40s'",
+				 k, n_sent, got);
 			goto out;
 		}
-		r = h_expect_msg(&h, msg, got, sizeof(got));
-		if (r && !h_dead(&h)) {
-			snprintf(why, whysz, "sent '%s', live handle got '%s'%s",
-				 msg, got, r < 0 ? " (nothing/expelled)" : "");
-			ret = -1;
+		if (r < 0 && !h_dead(&h)) {
+			snprintf(why, whysz, "live handle: message %d of %d "
+				 "never came", k, n_sent);
 			goto out;
 		}
-		if (r)
-			goto out;
+		if (r < 0)
+			break;	/* expelled: what came was a prefix */
 	}
 	h_join(&h, KCPG_IOC_LEAVE);
+	ret = 0;
 out:
+	random_faults(false);
 	h_close(&h);
 	return ret;
 }
 
 TEST_F_TIMEOUT(fi, failslab_random, 1200)
 {
+	long slab_fired, fn_fired;
 	struct walk_stats st = { 0 };
-	char why[256];
+	char why[256], *buf;
 	unsigned int round;
 	int caches, r;
 
 	if (self->skip)
 		return;
+	/* Room for the largest message: a fifth of the largest ring. */
+	buf = malloc((1 << 20) + 1);
+	ASSERT_NE(NULL, buf);
 	/* The peer's handle must not be the victim here. */
 	peer_stop(&self->peer);
 	caches = mark_kcpg_caches();
-	if (!caches && !n_inj)
-		SKIP(return, "kcpg has no kmem caches and no fault points of "
-		     "its own (fail-nth covers its kmalloc()s)");
+	ASSERT_LT(0, caches + n_inj)
+		TH_LOG("kcpg has no kmem caches and no fault points of its own");
 	ksft_print_msg("random faults: %d kcpg caches, %d kcpg fault points\n",
 		       caches, n_inj);
+	for (r = 0; r < n_inj; r++)
+		ksft_print_msg("  fault point %s (%s)\n", inj_names[r],
+			       inj_types[r]);
+	fflush(stdout);
 	ASSERT_EQ(0, dbg_set("failslab/cache-filter", "Y"));
 	ASSERT_EQ(0, dbg_set("failslab/ignore-gfp-wait", "N"));
 	ASSERT_EQ(0, dbg_set("failslab/interval", "1"));
-	ASSERT_EQ(0, dbg_set("failslab/times", "-1"));
-	ASSERT_EQ(0, dbg_set("failslab/probability", "20"));
-	if (n_inj) {
-		ASSERT_EQ(0, dbg_set("fail_function/interval", "1"));
-		ASSERT_EQ(0, dbg_set("fail_function/times", "-1"));
-		ASSERT_EQ(0, dbg_set("fail_function/probability", "10"));
-	}
-	for (round = 0; round < 150; round++) {
-		r = tolerant_cycle(round, why, sizeof(why));
+	ASSERT_EQ(0, dbg_set("failslab/times", TIMES_START_S));
+	ASSERT_EQ(0, dbg_set("fail_function/interval", "1"));
+	ASSERT_EQ(0, dbg_set("fail_function/times", TIMES_START_S));
+	for (round = 0; round < 100; round++) {
+		r = tolerant_cycle(round, buf, why, sizeof(why));
 		if (r) {
 			faults_off();
 			ASSERT_EQ(0, r) TH_LOG("round %u: %s", round, why);
 		}
 	}
+	slab_fired = fired("failslab/times");
+	fn_fired = fired("fail_function/times");
 	faults_off();
+	free(buf);
+	ksft_print_msg("random faults fired: %ld in kcpg caches, %ld at kcpg "
+		       "fault points\n", slab_fired, fn_fired);
+	fflush(stdout);	/* the harness ends a test with _exit() */
+	/* Otherwise the rounds above proved nothing. */
+	ASSERT_LE(0, slab_fired);
+	ASSERT_LE(0, fn_fired);
+	ASSERT_LT(0, slab_fired + fn_fired);
 	/* Nothing is wedged: a clean life cycle with a fresh peer works. */
 	ASSERT_EQ(0, peer_start(&self->peer));
 	r = lifecycle(&self->peer, S_CLOSE, 0, &st, why, sizeof(why));

@@ -318,10 +318,21 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 					 * did not), and counting those would pair
 					 * different transitions.
 					 */
+					/* Counted wherever the view opened:
+					 * members of one configuration leave
+					 * a view they share there alike, even
+					 * when one of them entered it in the
+					 * transitional configuration (it
+					 * delivered the joins late, in
+					 * recovery) and the other in the
+					 * regular one (BUGS.md, seed 5000031).
+					 */
+					uint64_t ak = counted(&seen,
+							      hcombine(key2(vk, 0xa9),
+								       x->ctag));
+
 					if (a->aux[p][view].ctag == x->ctag)
-						x->akey = counted(&seen,
-								  hcombine(key2(vk, 0xa9),
-									   x->ctag));
+						x->akey = ak;
 				}
 				if (debug)
 					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx akey %016llx\n",

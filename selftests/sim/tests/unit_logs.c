@@ -93,15 +93,14 @@ static void rx(struct b *b, uint32_t msg, uint32_t inc, uint32_t src, uint64_t t
 	record_receipt(&b->l, msg, inc, src, 1, t);
 }
 
-static void build(struct b *b, enum variant v)
+/*
+ * Nodes 1 and 2 in one ring; process A (pid 1000) on node 1 and B (pid
+ * 1001) on node 2, whose joins are their first and second records.
+ */
+static void build_two(struct b *b)
 {
-	const struct kp_address a = { 1, 1000, 0 }, bb = { 2, 1001, 0 };
-	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
-	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
-	const struct kp_address bl = { 2, 1001, KP_REASON_LEAVE };
-	struct kp_address ab[2] = { a, bb }, ba[2] = { bb, a };
 	struct kp_ring_id id = { 1, 0, 10 };
-	uint32_t nodes[2] = { 1, 2 }, m0, m1, m2, m3, m4, m5, order[5], i;
+	uint32_t nodes[2] = { 1, 2 };
 	const uint32_t A = 0, B = 1;
 
 	memset(b, 0, sizeof(*b));
@@ -115,6 +114,19 @@ static void build(struct b *b, enum variant v)
 	record_proc(&b->l, 2, b->inc[2], 0);
 	vec_push(&b->l.procs.v[A].joins, 0);
 	vec_push(&b->l.procs.v[B].joins, 1);
+}
+
+static void build(struct b *b, enum variant v)
+{
+	const struct kp_address a = { 1, 1000, 0 }, bb = { 2, 1001, 0 };
+	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
+	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
+	const struct kp_address bl = { 2, 1001, KP_REASON_LEAVE };
+	struct kp_address ab[2] = { a, bb }, ba[2] = { bb, a };
+	uint32_t m0, m1, m2, m3, m4, m5, order[5], i;
+	const uint32_t A = 0, B = 1;
+
+	build_two(b);
 	vec_push(&b->l.procs.v[B].leaves, 55);
 
 	if (v == V_LIVE) {
@@ -361,24 +373,13 @@ static void build_backlog(struct b *b, enum live_case lc)
 	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
 	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
 	struct kp_address ab[2] = { a, bb };
-	struct kp_ring_id id = { 1, 0, 10 };
-	uint32_t nodes[2] = { 1, 2 }, m[11], mb, i;
+	uint32_t m[11], mb, i;
 	uint64_t t, tb = lc == LIVE_STARVED ? 255 : 120;
 	const uint32_t A = 0, B = 1;
 	struct window *w;
 	int b_done = 0;
 
-	memset(b, 0, sizeof(*b));
-	record_init(&b->l);
-	b->l.n_groups = 1;
-	b->l.mtu = 1400;
-	b->ring = record_ring(&b->l, &id, nodes, 2);
-	b->inc[1] = record_inc(&b->l, 1, 0, b->ring);
-	b->inc[2] = record_inc(&b->l, 2, 0, b->ring);
-	record_proc(&b->l, 1, b->inc[1], 0);
-	record_proc(&b->l, 2, b->inc[2], 0);
-	vec_push(&b->l.procs.v[A].joins, 0);
-	vec_push(&b->l.procs.v[B].joins, 1);
+	build_two(b);
 	w = vec_add(&b->l.windows);
 	w->start = 90;
 	w->converge = 100;

@@ -190,11 +190,28 @@ note "cluster up, veth mtu $mtu, kcpg datagrams of ${kmtu:-?} bytes"
 "$cluster" status >>"$log" 2>&1
 
 # --- crypto on (--crypto) ----------------------------------------------------
+# crypto_points LIB NODES: the crypto-on points of one system (NODES as
+# kcpg-bench --nodes takes them).
+crypto_points() {
+	local lib=$1 nodes=$2 rep s
+
+	warmup "$lib" "$bin" -q --nodes "$nodes" -S 1 -r 2 -t "$secs" -s 64 -p copy
+	for rep in $(seq "$reps"); do
+		settle
+		for s in ${sizes//,/ }; do
+			run n3-crypto-tp "$rep" "$lib" "$bin" -q --nodes "$nodes" -S 1 -r 2 \
+				-t "$secs" -s "$s" -p copy
+		done
+		run n3-crypto-latency "$rep" "$lib" "$bin" -q --nodes "$nodes" -m latency \
+			-s 64 -r 2 -n "$samples" -p copy
+	done
+}
+
 # kcpg first, keyed while it has no traffic, then corosync started with
 # its authkey; each system's points run while the other's clients are
 # idle, as with crypto off.
 crypto_rows() {
-	local i rep s
+	local i
 	head -c 32 /dev/urandom >"$tmp/kcpg.key" && chmod 600 "$tmp/kcpg.key" ||
 		{ note "crypto: no key file"; return 1; }
 	# All down first: no ring of keyed and unkeyed nodes to wait out.
@@ -216,16 +233,7 @@ crypto_rows() {
 				{ note "crypto: node $i says it is not keyed"; failed=1; }
 		done
 		note "crypto: kcpg ring of three with the cluster key, encrypting"
-		warmup kcpg "$bin" -q --nodes "$knodes" -S 1 -r 2 -t "$secs" -s 64 -p copy
-		for rep in $(seq "$reps"); do
-			settle
-			for s in ${sizes//,/ }; do
-				run n3-crypto-tp "$rep" kcpg "$bin" -q --nodes "$knodes" -S 1 -r 2 \
-					-t "$secs" -s "$s" -p copy
-			done
-			run n3-crypto-latency "$rep" kcpg "$bin" -q --nodes "$knodes" -m latency \
-				-s 64 -r 2 -n "$samples" -p copy
-		done
+		crypto_points kcpg "$knodes"
 	else
 		note "crypto: no kcpg ring of three with the key; kcpg crypto rows skipped"
 		failed=1
@@ -241,16 +249,7 @@ crypto_rows() {
 		return 1
 	fi
 	note "crypto: corosync up with aes256/sha256 on three namespaces (pids $csnodes)"
-	warmup corosync "$bin" -q --nodes "$csnodes" -S 1 -r 2 -t "$secs" -s 64 -p copy
-	for rep in $(seq "$reps"); do
-		settle
-		for s in ${sizes//,/ }; do
-			run n3-crypto-tp "$rep" corosync "$bin" -q --nodes "$csnodes" -S 1 -r 2 \
-				-t "$secs" -s "$s" -p copy
-		done
-		run n3-crypto-latency "$rep" corosync "$bin" -q --nodes "$csnodes" -m latency \
-			-s 64 -r 2 -n "$samples" -p copy
-	done
+	crypto_points corosync "$csnodes"
 	return 0
 }
 if [ $crypto = 1 ]; then

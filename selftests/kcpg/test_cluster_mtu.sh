@@ -16,7 +16,7 @@ export CLUSTER_STATE=$T/cluster
 N=3
 MSGS=20
 # Generous timeouts: the VM is emulated and shared.
-export CLUSTER_NODE_OPTS="token 3000 consensus 3600"
+export CLUSTER_NODE_OPTS=${CLUSTER_NODE_OPTS-token 3000 consensus 3600}
 
 cleanup() {
 	touch "$T/stop"

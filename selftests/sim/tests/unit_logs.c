@@ -355,6 +355,87 @@ static void build_pause_leave(struct b *b)
 }
 
 /*
+ * Not a violation: two members enter one view in different configurations
+ * of one ring change, then leave it twice in the transitional one (seed
+ * 5000031 of the campaign after the liveness fix, core 06af657; BUGS.md).
+ * In ring 1.10 node 1 delivers C's join in the regular configuration, so A
+ * enters V = {A, C, B} there; node 2 delivers it only in the call that
+ * moves it to ring 1.20, so B enters V in the transitional configuration.
+ * In that call both nodes deliver D's join, D's PROCDOWN (D, on node 1,
+ * was gone before its join came back) and E's join: A and B both leave V
+ * for {V, D}, come back to V, and leave it for {V, E}.  Counting only the
+ * departures from views opened in the configuration numbered A's second
+ * departure (to E) as its first and paired it with B's first (to D).
+ */
+static void build_late_join(struct b *b)
+{
+	const struct kp_address a = { 1, 1000, 0 }, bb = { 2, 1001, 0 };
+	const struct kp_address c = { 1, 1002, 0 }, d = { 1, 1003, 0 };
+	const struct kp_address e = { 1, 1004, 0 };
+	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
+	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
+	const struct kp_address cj = { 1, 1002, KP_REASON_JOIN };
+	const struct kp_address dj = { 1, 1003, KP_REASON_JOIN };
+	const struct kp_address ej = { 1, 1004, KP_REASON_JOIN };
+	const struct kp_address dgone = { 1, 1003, KP_REASON_PROCDOWN };
+	struct kp_address ab[2] = { a, bb }, v[3] = { a, c, bb };
+	struct kp_address vd[4] = { a, c, d, bb }, ve[4] = { a, c, e, bb };
+	struct kp_ring_id id1 = { 1, 0, 20 };
+	uint32_t nodes[2] = { 1, 2 }, r1, n;
+	const uint32_t A = 0, B = 1, C = 2, D = 3, E = 4;
+	uint64_t call;
+
+	build_two(b);
+	r1 = record_ring(&b->l, &id1, nodes, 2);
+	for (n = 0; n < 3; n++)
+		record_proc(&b->l, 1, b->inc[1], 0);
+	vec_push(&b->l.procs.v[C].joins, 25);
+	vec_push(&b->l.procs.v[D].joins, 33);
+	vec_push(&b->l.procs.v[E].joins, 34);
+	b->l.procs.v[D].end = END_DETACH;
+	b->l.procs.v[D].end_time = 35;
+
+	conf(b, A, 10, &a, 1, NULL, 0, &aj, 1);
+	conf(b, A, 20, ab, 2, NULL, 0, &bj, 1);
+	conf(b, B, 20, ab, 2, NULL, 0, &bj, 1);
+	/* Node 1, regular configuration of 1.10: A enters V. */
+	conf(b, A, 30, v, 3, NULL, 0, &cj, 1);
+	conf(b, C, 30, v, 3, NULL, 0, &cj, 1);
+
+	/* Node 1's call that installs 1.20: V + D, V, V + E. */
+	call = ++b->call;
+	b->call = call - 1;
+	conf(b, A, 40, vd, 4, NULL, 0, &dj, 1);
+	b->call = call - 1;
+	conf(b, C, 40, vd, 4, NULL, 0, &dj, 1);
+	b->call = call - 1;
+	conf(b, A, 40, v, 3, &dgone, 1, NULL, 0);
+	b->call = call - 1;
+	conf(b, C, 40, v, 3, &dgone, 1, NULL, 0);
+	b->call = call - 1;
+	conf(b, A, 40, ve, 4, NULL, 0, &ej, 1);
+	b->call = call - 1;
+	conf(b, C, 40, ve, 4, NULL, 0, &ej, 1);
+	b->call = call - 1;
+	conf(b, E, 40, ve, 4, NULL, 0, &ej, 1);
+	record_ring_change(&b->l, b->inc[1], 40, call, r1);
+
+	/* Node 2's: B enters V late, in the transitional configuration. */
+	call = ++b->call;
+	b->call = call - 1;
+	conf(b, B, 41, v, 3, NULL, 0, &cj, 1);
+	b->call = call - 1;
+	conf(b, B, 41, vd, 4, NULL, 0, &dj, 1);
+	b->call = call - 1;
+	conf(b, B, 41, v, 3, &dgone, 1, NULL, 0);
+	b->call = call - 1;
+	conf(b, B, 41, ve, 4, NULL, 0, &ej, 1);
+	record_ring_change(&b->l, b->inc[2], 41, call, r1);
+	b->ring = r1;
+	b->l.end_time = 1000;
+}
+
+/*
  * Liveness behind a backlog.  Node 1's process A queued ten messages before
  * the window converged (at 100; bound 20); the ring orders them one per 15
  * from 115 to 250, and A's message sent at 105 behind them at 265: clean,
@@ -485,6 +566,8 @@ void test_checker_logs(unsigned *passed, unsigned *failed)
 	quiet(build_partition, "different transitional configurations",
 	      passed, failed);
 	quiet(build_pause_leave, "a leave in a configuration the peer was not in",
+	      passed, failed);
+	quiet(build_late_join, "one view entered in two configurations",
 	      passed, failed);
 	backlog_case(LIVE_DRAIN, passed, failed);
 	backlog_case(LIVE_STALL, passed, failed);

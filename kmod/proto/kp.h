@@ -131,6 +131,7 @@ enum kp_timer {
 	KP_TIMER_JOIN,		/* join message resend */
 	KP_TIMER_CONSENSUS,	/* consensus during gather */
 	KP_TIMER_MERGE,		/* merge detection probe */
+	KP_TIMER_RETRY,		/* a ring of one retries what memory stopped */
 	KP_TIMER_NR
 };
 

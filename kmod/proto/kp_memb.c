@@ -153,6 +153,7 @@ void kp_gather_enter(struct kp_node *n)
 	kp_timer_set(n, KP_TIMER_RETRANSMIT, 0);
 	kp_timer_set(n, KP_TIMER_HOLD, 0);
 	kp_timer_set(n, KP_TIMER_MERGE, 0);
+	kp_timer_set(n, KP_TIMER_RETRY, 0);
 	kp_timer_set(n, KP_TIMER_CONSENSUS,
 		     n->now + n->cfg.consensus_timeout);
 	kp_join_send(n);

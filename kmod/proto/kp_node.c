@@ -109,6 +109,23 @@ void kp_node_destroy(struct kp_node *n)
 }
 
 /*
+ * Only a failed allocation leaves a ring of one with queued requests or
+ * deliveries it could not make.  A bigger ring retries at its next token
+ * visit; a node alone has no token, and (no peers) no merge probe either,
+ * and its processes may be waiting for exactly that message before they
+ * call again.  So it retries on a timer of its own while work is left.
+ */
+static void kp_alone_retry_arm(struct kp_node *n)
+{
+	kp_u64 when = 0;
+
+	if (n->sq_head || n->order_stalled)
+		when = n->now + n->cfg.retransmit_timeout;
+	if (!when || !n->timer[KP_TIMER_RETRY])
+		kp_timer_set(n, KP_TIMER_RETRY, when);
+}
+
+/*
  * Work left by whatever just happened, done at the end of every entry
  * point (never inside a delivery): pending expels, a held token to let go,
  * a ring of one to order, a stalled delivery to retry.
@@ -128,6 +145,7 @@ void kp_after(struct kp_node *n)
 		if (n->state == KP_ST_OPERATIONAL) {
 			if (n->ring.memb.n == 1) {
 				kp_local_visit(n);
+				kp_alone_retry_arm(n);
 			} else {
 				if (n->order_stalled)
 					kp_order_run(n);
@@ -303,6 +321,8 @@ void kp_timer_fired(struct kp_node *n, enum kp_timer which, kp_u64 now)
 	case KP_TIMER_MERGE:
 		kp_merge_timeout(n);
 		break;
+	case KP_TIMER_RETRY:
+		break;		/* kp_after() below retries */
 	default:
 		break;
 	}

@@ -430,6 +430,53 @@ static void t_idle_hold(void)
 }
 
 /*
+ * A node whose peers all go (crashed, then removed from its configuration)
+ * orders what it had queued as a ring of one.  When an allocation fails
+ * there, the work must be retried by the core itself: a node alone has no
+ * token, no merge probe and maybe no further call from its processes, so
+ * a message accepted by kp_mcast() would otherwise wait forever.  Every
+ * allocation after the peer's removal is failed once in turn.
+ */
+static void t_alone_retry(void)
+{
+	long k, base;
+	int hit = 0;
+
+	for (k = 1; k < 80; k++) {
+		struct th_net *net = th_net_new(2, 14);
+		struct th_proc *p[2];
+		struct th_node *tn;
+		int i;
+
+		th_all_join(net, p, 2);
+		/* Node 2 survives: it does not hold the token, so what
+		 * it sends now is queued.
+		 */
+		tn = net->nodes[1];
+		th_net_crash(net, 1);
+		for (i = 0; i < 3; i++)
+			CHECK_EQ(th_send_tagged(p[1], KP_AGREED, i + 1, 20),
+				 0);
+		CHECK_EQ(th_count_tagged(p[1], 101), 0);
+		base = tn->n_alloc_calls;
+		tn->fail_at = base + k;
+		CHECK_EQ(kp_peer_remove(tn->node, 1, net->now), 0);
+		th_net_run(net, net->now + 10000 * MS);
+		if (tn->n_alloc_calls >= base + k)
+			hit++;
+		tn->fail_at = 0;
+		/* No call from here on: only the core's own timers. */
+		th_net_run(net, net->now + 10000 * MS);
+		CHECK_EQ(th_ring_size(tn), 1);
+		CHECK_EQ(th_count_tagged(p[1], 101), 3);
+		th_proc_free(p[0]);
+		th_proc_free(p[1]);
+		th_net_free(net);
+	}
+	CHECK(hit > 0);
+}
+
+/*
  * The representative alone sending, each message as soon as it has its
  * previous one back, as a self-delivery latency test does: it keeps the
  * token, so (but for one in nine, KP_KEEP_MAX) each message is ordered and
@@ -567,6 +614,7 @@ const struct th_test tests_ring[] = {
 	TH_TEST(t_detach_multi),
 	TH_TEST(t_idle_hold),
 	TH_TEST(t_solo_keep),
+	TH_TEST(t_alone_retry),
 	TH_TEST(t_one_n_one),
 	TH_TEST(t_small_mtu_many_nodes),
 	{ NULL, NULL }

@@ -68,12 +68,16 @@ struct check_result {
  * would pair different transitions.  The configuration also decides who is
  * compared; a transition two members place in different configurations
  * (a node cannot always tell which ring an event of the call that moved it
- * belongs to) is left uncompared.  The views that
- * membership agreement compares (akey) are counted within the configuration
- * they opened and closed in: members that share one may have left a view of
- * the same members a different number of times in other configurations
- * (one saw its side of a partition shrink to it, the other did not), and
- * counting those would pair different views.  Agreement then compares what
+ * belongs to) is left uncompared.  Membership
+ * agreement compares views (akey) that opened and closed in one
+ * configuration, counting a process's departures from a view of the same
+ * members over the ring (its regular and transitional configurations):
+ * members that share one may have left a view of the same members a
+ * different number of times in other rings (one saw its side of a
+ * partition shrink to it, the other did not), and counting those would pair
+ * different views, while within one ring one node may deliver in the
+ * transitional configuration what another delivered in the regular one.
+ * Agreement then compares what
  * the members heard next (chash), not a count.  Confchg contents leave out
  * the joined list: at a merge each side sees the other side join.
  */
@@ -84,8 +88,8 @@ struct rec_aux {
 	uint64_t tkey;		/* CONFCHG: the transition from the previous view
 				 * (its members, this confchg, n, ctag); 0 if the
 				 * process was not a member before it */
-	uint64_t akey;		/* CONFCHG: (previous view, ctag, n) if that view
-				 * opened in the same configuration, else 0 */
+	uint64_t akey;		/* CONFCHG: (previous view, ring, n, ctag) if that
+				 * view opened in the same configuration, else 0 */
 	uint64_t chash;		/* CONFCHG: (members after, leavers, ctag) */
 	uint32_t view;		/* last CONFCHG rec index at or before, NO_IDX */
 	uint32_t ring;		/* CONFCHG: the node's ring (for reports) */

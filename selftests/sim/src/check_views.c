@@ -212,8 +212,13 @@ static uint64_t ring_key(const struct record_log *l, uint32_t ring)
 	return key2(l->rings.v[ring].rep, l->rings.v[ring].seq);
 }
 
-/* See check.h: the configuration rec @i of process @p was delivered in. */
-static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i)
+/*
+ * See check.h: the configuration rec @i of process @p was delivered in.
+ * *@ring: the ring whose order it belongs to (the old ring for a delivery
+ * in a transitional configuration, the new one for a NODEUP confchg).
+ */
+static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i,
+			   uint64_t *ring)
 {
 	const struct record_log *l = a->l;
 	const struct proc_info *pi = &l->procs.v[p];
@@ -221,6 +226,7 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i)
 	uint32_t nxt = ring_change_in_call(l, pi->inc, r->call, r->spos), k;
 	uint64_t sig = 0;
 
+	*ring = ring_key(l, r->ring);
 	/* A NODEUP confchg opens the new regular configuration: the ring of
 	 * the totem confchg that follows it.
 	 */
@@ -232,10 +238,14 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i)
 				break;
 		if (k == ci->n_members + ci->n_left) {
 			for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++)
-				if (pi->recs.v[k].kind == REC_TOTEM)
-					return ring_key(l, pi->recs.v[k].ref);
-			if (nxt != NO_IDX)
-				return ring_key(l, nxt);
+				if (pi->recs.v[k].kind == REC_TOTEM) {
+					*ring = ring_key(l, pi->recs.v[k].ref);
+					return *ring;
+				}
+			if (nxt != NO_IDX) {
+				*ring = ring_key(l, nxt);
+				return *ring;
+			}
 		}
 	}
 	if (nxt == NO_IDX)
@@ -275,6 +285,7 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 		const struct proc_info *pi = &l->procs.v[p];
 		struct hmap seen;
 		uint32_t i, view = NO_IDX;
+		uint64_t cring = 0;
 		int member = 0;
 
 		hmap_init(&seen);
@@ -283,7 +294,7 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 			struct rec_aux *x = &a->aux[p][i];
 
 			if (r->kind == REC_DELIVER || r->kind == REC_CONFCHG)
-				x->ctag = config_tag(a, p, i);
+				x->ctag = config_tag(a, p, i, &cring);
 			if (r->kind == REC_CONFCHG) {
 				const struct conf_info *c = rec_conf(l, r);
 				const struct ring_info *ring = &l->rings.v[r->ring];
@@ -310,29 +321,29 @@ void analysis_build(struct analysis *a, const struct record_log *l)
 							  hcombine(key2(vk, content ^ 0x7c),
 								   x->ctag));
 					/* Agreement only where the view opened in the
-					 * configuration it closes in, counted within
-					 * it: members that share the view may have
-					 * been in a view of the same members a
-					 * different number of times elsewhere (one
-					 * saw its partition shrink to it, the other
-					 * did not), and counting those would pair
-					 * different transitions.
-					 */
-					/* Counted wherever the view opened:
-					 * members of one configuration leave
-					 * a view they share there alike, even
-					 * when one of them entered it in the
-					 * transitional configuration (it
-					 * delivered the joins late, in
-					 * recovery) and the other in the
-					 * regular one (BUGS.md, seed 5000031).
+					 * configuration it closes in (the key holds
+					 * it), the departures from it counted over
+					 * the ring, its regular and transitional
+					 * configurations, wherever the view opened:
+					 * members leaving a view together delivered
+					 * the ring's confchgs before in one order,
+					 * but a node that got some late, in
+					 * recovery, has them in the transitional
+					 * configuration where the other has them in
+					 * the regular one (BUGS.md, seeds 5000031
+					 * and 6001606).  Not over rings: members
+					 * that share the view may have been in a
+					 * view of the same members a different
+					 * number of times in other rings (one saw
+					 * its partition shrink to it, the other did
+					 * not).
 					 */
 					uint64_t ak = counted(&seen,
 							      hcombine(key2(vk, 0xa9),
-								       x->ctag));
+								       cring));
 
 					if (a->aux[p][view].ctag == x->ctag)
-						x->akey = ak;
+						x->akey = nonzero(hcombine(ak, x->ctag));
 				}
 				if (debug)
 					fprintf(stderr, "view: pid %u rec %u t %llu g%u ring %u.%llu evid %016llx tkey %016llx ctag %016llx akey %016llx\n",

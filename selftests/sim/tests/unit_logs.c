@@ -436,6 +436,74 @@ static void build_late_join(struct b *b)
 }
 
 /*
+ * Not a violation, the other way round (seed 6001606, 8 nodes, loss): A
+ * leaves a view once in the regular configuration and once in the
+ * transitional one, B both times in the transitional one.  Node 1
+ * delivers B's join and D's in the regular configuration of 1.10, so A
+ * enters W = {A, B} and leaves it for {W, D} there; node 2 delivers them,
+ * B's own join first, only in the call that moves it to 1.20.  There both
+ * see D go (PROCDOWN) and E join.  Counting departures within one
+ * configuration made A's departure to E its first in the transitional one
+ * and paired it with B's first there (to D); counted over the ring, both
+ * are the second.
+ */
+static void build_late_self_join(struct b *b)
+{
+	const struct kp_address a = { 1, 1000, 0 }, bb = { 2, 1001, 0 };
+	const struct kp_address d = { 1, 1002, 0 }, e = { 1, 1003, 0 };
+	const struct kp_address aj = { 1, 1000, KP_REASON_JOIN };
+	const struct kp_address bj = { 2, 1001, KP_REASON_JOIN };
+	const struct kp_address dj = { 1, 1002, KP_REASON_JOIN };
+	const struct kp_address ej = { 1, 1003, KP_REASON_JOIN };
+	const struct kp_address dgone = { 1, 1002, KP_REASON_PROCDOWN };
+	struct kp_address w[2] = { a, bb }, wd[3] = { a, d, bb };
+	struct kp_address we[3] = { a, e, bb };
+	struct kp_ring_id id1 = { 1, 0, 20 };
+	uint32_t nodes[2] = { 1, 2 }, r1;
+	const uint32_t A = 0, B = 1, D = 2, E = 3;
+	uint64_t call;
+
+	build_two(b);
+	r1 = record_ring(&b->l, &id1, nodes, 2);
+	record_proc(&b->l, 1, b->inc[1], 0);
+	record_proc(&b->l, 1, b->inc[1], 0);
+	vec_push(&b->l.procs.v[D].joins, 25);
+	vec_push(&b->l.procs.v[E].joins, 34);
+	b->l.procs.v[D].end = END_DETACH;
+	b->l.procs.v[D].end_time = 35;
+
+	/* Node 1, regular configuration of 1.10: W, then W + D. */
+	conf(b, A, 10, &a, 1, NULL, 0, &aj, 1);
+	conf(b, A, 20, w, 2, NULL, 0, &bj, 1);
+	conf(b, A, 30, wd, 3, NULL, 0, &dj, 1);
+	conf(b, D, 30, wd, 3, NULL, 0, &dj, 1);
+
+	/* Node 1's call that installs 1.20: W, W + E. */
+	call = ++b->call;
+	b->call = call - 1;
+	conf(b, A, 40, w, 2, &dgone, 1, NULL, 0);
+	b->call = call - 1;
+	conf(b, A, 40, we, 3, NULL, 0, &ej, 1);
+	b->call = call - 1;
+	conf(b, E, 40, we, 3, NULL, 0, &ej, 1);
+	record_ring_change(&b->l, b->inc[1], 40, call, r1);
+
+	/* Node 2's: B's own join, then W + D, W, W + E. */
+	call = ++b->call;
+	b->call = call - 1;
+	conf(b, B, 41, w, 2, NULL, 0, &bj, 1);
+	b->call = call - 1;
+	conf(b, B, 41, wd, 3, NULL, 0, &dj, 1);
+	b->call = call - 1;
+	conf(b, B, 41, w, 2, &dgone, 1, NULL, 0);
+	b->call = call - 1;
+	conf(b, B, 41, we, 3, NULL, 0, &ej, 1);
+	record_ring_change(&b->l, b->inc[2], 41, call, r1);
+	b->ring = r1;
+	b->l.end_time = 1000;
+}
+
+/*
  * Liveness behind a backlog.  Node 1's process A queued ten messages before
  * the window converged (at 100; bound 20); the ring orders them one per 15
  * from 115 to 250, and A's message sent at 105 behind them at 265: clean,
@@ -568,6 +636,8 @@ void test_checker_logs(unsigned *passed, unsigned *failed)
 	quiet(build_pause_leave, "a leave in a configuration the peer was not in",
 	      passed, failed);
 	quiet(build_late_join, "one view entered in two configurations",
+	      passed, failed);
+	quiet(build_late_self_join, "one view left in two configurations",
 	      passed, failed);
 	backlog_case(LIVE_DRAIN, passed, failed);
 	backlog_case(LIVE_STALL, passed, failed);

@@ -127,7 +127,7 @@ struct kp_totem_conf {
 enum kp_timer {
 	KP_TIMER_TOKEN,		/* token loss */
 	KP_TIMER_RETRANSMIT,	/* token retransmit */
-	KP_TIMER_HOLD,		/* idle token hold */
+	KP_TIMER_HOLD,		/* token hold; a member: hold cancel resend */
 	KP_TIMER_JOIN,		/* join message resend */
 	KP_TIMER_CONSENSUS,	/* consensus during gather */
 	KP_TIMER_MERGE,		/* merge detection probe */

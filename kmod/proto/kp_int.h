@@ -293,6 +293,9 @@ struct kp_node {
 	kp_u8 holding;			/* idle token held here */
 	kp_u64 hold_seq;		/* token seq when the hold began */
 	kp_u8 cancel_sent;		/* hold cancel sent since last visit */
+	kp_u8 cancel_rx;		/* rep: a hold cancel came while the
+					 * token was on its way here
+					 */
 	kp_u8 idle_seen;		/* the ring looked idle at last visit */
 	kp_u8 tok_out;			/* tokbuf awaits the successor */
 	kp_u32 tokbuf_len;

@@ -310,7 +310,10 @@ void kp_timer_fired(struct kp_node *n, enum kp_timer which, kp_u64 now)
 		}
 		break;
 	case KP_TIMER_HOLD:
-		kp_token_release(n, 0);
+		if (n->holding)
+			kp_token_release(n, 0);
+		else
+			n->cancel_sent = 0;	/* unanswered: ask again */
 		break;
 	case KP_TIMER_JOIN:
 		kp_join_timeout(n);

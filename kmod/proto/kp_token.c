@@ -104,8 +104,10 @@ static void kp_tok_forward(struct kp_node *n)
 
 	t->tseq++;
 	n->cur->tseq_seen = t->tseq;
+	n->cancel_rx = 0;
 	n->tok_sent_seq = t->seq;
 	n->tokbuf_len = kp_tok_encode(n, t, n->tokbuf);
+	kp_trace(n->cfg.nodeid, "token out", t->seq, t->aru);
 	kp_tok_out(n, kp_succ(&n->cur->ring.memb, n->cfg.nodeid));
 }
 
@@ -347,7 +349,7 @@ static int kp_tok_should_hold(const struct kp_node *n)
 	const struct kp_rstate *rs = n->cur;
 	const struct kp_token *t = &n->tok;
 
-	if (!kp_tok_may_hold(n))
+	if (!kp_tok_may_hold(n) || n->cancel_rx)
 		return 0;
 	if (n->tok_quiet && rs->safe == t->seq && t->aru == t->seq)
 		return 1;	/* idle */
@@ -362,6 +364,34 @@ static int kp_tok_should_hold(const struct kp_node *n)
  * report nothing (aru, safe line, retransmission requests).
  */
 #define KP_KEEP_MAX	8
+
+/*
+ * A short timer for what would otherwise wait for the whole hold:
+ * hold_timeout / 16, 11 ms by default.
+ */
+static kp_u64 kp_hold_short(const struct kp_node *n)
+{
+	return kp_max64(n->cfg.hold_timeout / 16, 1);
+}
+
+/*
+ * A hold that keeps packets no rotation has confirmed (our own, ordered
+ * with the token held or at the visit that began the hold) ends after the
+ * short timer.  A member that lost the last of them sees no hole and
+ * cannot ask for it until the token moves; if it waits for that message
+ * (to answer it, say) it would wait the whole hold.  A sender that sends
+ * again meanwhile keeps the token; one that stops gets a rotation that
+ * confirms or repairs its packets, and the full hold after it.  The safe
+ * line tells, not the token's aru: we raised that to our own, which has
+ * the packets we just sent.
+ */
+static void kp_tok_linger(struct kp_node *n)
+{
+	kp_u64 end = n->now + kp_hold_short(n);
+
+	if (n->cur->safe != n->tok.seq && n->timer[KP_TIMER_HOLD] > end)
+		kp_timer_set(n, KP_TIMER_HOLD, end);
+}
 
 /* Keep holding after a visit our own send asked for? */
 static int kp_tok_may_keep(const struct kp_node *n)
@@ -379,7 +409,9 @@ void kp_token_done(struct kp_node *n)
 		n->hold_seq = n->tok.seq;
 		kp_timer_set(n, KP_TIMER_TOKEN, 0);
 		kp_timer_set(n, KP_TIMER_HOLD, n->now + n->cfg.hold_timeout);
+		kp_tok_linger(n);
 	} else {
+		kp_timer_set(n, KP_TIMER_HOLD, 0);	/* a member's resend */
 		kp_tok_forward(n);
 	}
 	kp_burst_out(n);
@@ -397,6 +429,7 @@ void kp_token_release(struct kp_node *n, int keep)
 	kp_token_visit(n, 1);
 	if (keep && kp_tok_may_keep(n)) {
 		kp_trace(n->cfg.nodeid, "keep", n->tok.seq, 0);
+		kp_tok_linger(n);
 		kp_burst_out(n);
 		kp_order_run(n);
 		if (!kp_rs_waiting(n->cur))
@@ -489,11 +522,25 @@ int kp_hold_cancel_rx(struct kp_node *n, kp_u32 from, const void *pkt,
 	    kp_memcmp(&r, &n->ring.id, sizeof(r)) ||
 	    !kp_set_has(&n->ring.memb, from))
 		return KP_EAGAIN;
+	kp_trace(n->cfg.nodeid, "cancel rx", from, n->holding);
+	if (!n->holding) {
+		/*
+		 * The token is on its way here: the member asked after its
+		 * visit, so the token does not show what it waits for.  Do
+		 * not hold it at our visit (kp_tok_should_hold()).
+		 */
+		n->cancel_rx = 1;
+		return 0;
+	}
 	kp_token_release(n, 0);
 	return 0;
 }
 
-/* Ask the representative for its held token: we have something to send. */
+/*
+ * Ask the representative for its held token: we have something to send, or
+ * something received waits for a rotation.  Once per visit; again after the
+ * short timer when the token did not come (the cancel was lost).
+ */
 void kp_hold_cancel_send(struct kp_node *n)
 {
 	kp_u8 b[KP_RG_LEN];
@@ -502,7 +549,9 @@ void kp_hold_cancel_send(struct kp_node *n)
 	if (rep == n->cfg.nodeid || n->cancel_sent)
 		return;
 	n->cancel_sent = 1;
+	kp_trace(n->cfg.nodeid, "cancel tx", rep, 0);
 	kp_put_hdr(b, KP_PT_HOLD_CANCEL, n->cfg.nodeid, KP_RG_LEN);
 	kp_put_ring(b, KP_RG_RING, &n->ring.id);
 	kp_xmit(n, rep, b, KP_RG_LEN);
+	kp_timer_set(n, KP_TIMER_HOLD, n->now + kp_hold_short(n));
 }

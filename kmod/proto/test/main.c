@@ -8,6 +8,7 @@
 static const struct th_test *const tables[] = {
 	tests_alone,
 	tests_ring,
+	tests_hold,
 	tests_wire,
 };
 

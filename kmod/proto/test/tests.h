@@ -7,6 +7,7 @@
 
 extern const struct th_test tests_alone[];
 extern const struct th_test tests_ring[];
+extern const struct th_test tests_hold[];
 extern const struct th_test tests_wire[];
 
 #endif /* KP_TEST_TESTS_H */

@@ -7,6 +7,7 @@
 int th_failed_checks;
 int th_trace_on;
 int th_bench_mode;	/* kp-bench: deliveries only counted */
+uint64_t th_clock;	/* the network's time, for the trace */
 
 /* The core's trace points (kp_int.h), printed with KP_TEST_TRACE=1. */
 void kp_trace(kp_u32 node, const char *ev, kp_u64 a, kp_u64 b);
@@ -14,8 +15,8 @@ void kp_trace(kp_u32 node, const char *ev, kp_u64 a, kp_u64 b)
 {
 	if (!th_trace_on)
 		return;
-	fprintf(stderr, "    [%u] %s %llu %llu\n", node, ev,
-		(unsigned long long)a, (unsigned long long)b);
+	fprintf(stderr, "    %8.3f ms [%u] %s %llu %llu\n", th_clock / 1e6,
+		node, ev, (unsigned long long)a, (unsigned long long)b);
 }
 const char *th_current = "";
 
@@ -79,6 +80,21 @@ static void th_enqueue(struct th_net *net, uint32_t from, uint32_t to,
 		net->q_tail = p;
 }
 
+/* Lose this datagram?  (loss_pct, of the loss_types only if set) */
+static int th_lose(struct th_net *net, const void *pkt, size_t len)
+{
+	unsigned int type = len > 1 ? ((const unsigned char *)pkt)[1] : 0;
+
+	if (!net->loss_pct)
+		return 0;
+	if (net->loss_types && (type > 31 || !(net->loss_types >> type & 1)))
+		return 0;
+	if (th_rand(&net->rng) % 100 >= net->loss_pct)
+		return 0;
+	net->lost[type & 7]++;
+	return 1;
+}
+
 static void th_send_one(struct th_net *net, uint32_t from, uint32_t to,
 			const void *pkt, size_t len)
 {
@@ -89,7 +105,7 @@ static void th_send_one(struct th_net *net, uint32_t from, uint32_t to,
 		return;
 	if (net->cut[from - 1][to - 1])
 		return;
-	if (net->loss_pct && th_rand(&net->rng) % 100 < net->loss_pct)
+	if (th_lose(net, pkt, len))
 		return;
 	if (net->dup_pct && th_rand(&net->rng) % 100 < net->dup_pct)
 		copies = 2;

@@ -18,6 +18,7 @@
 
 extern int th_failed_checks;
 extern int th_trace_on;
+extern uint64_t th_clock;
 extern const char *th_current;
 
 #define CHECK(cond) do {						\
@@ -133,6 +134,8 @@ extern const struct kp_ops th_ops;
 /* ---------------------------------------------------------- network */
 
 #define TH_MAX_NODES 16
+/* The nodes' hold_timeout (th_net_node_create()). */
+#define TH_HOLD_TIMEOUT 30000000ull
 
 struct th_net {
 	struct th_node *nodes[TH_MAX_NODES];
@@ -142,6 +145,10 @@ struct th_net {
 	struct th_pkt *q;		/* in flight, sorted by time */
 	struct th_pkt *q_tail;
 	unsigned loss_pct, dup_pct;
+	unsigned loss_types;		/* loss_pct only for these packet
+					 * types (1 << type); 0: all
+					 */
+	long lost[8];			/* by packet type */
 	uint64_t min_delay, max_delay;	/* ns */
 	unsigned char cut[TH_MAX_NODES][TH_MAX_NODES];	/* 1: no link */
 	long delivered_pkts;

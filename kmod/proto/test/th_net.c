@@ -29,7 +29,7 @@ struct th_node *th_net_node_create(struct th_net *net, uint32_t id)
 	/* Faster than a LAN's defaults: tests run many formations. */
 	cfg.token_timeout = 200000000ull;
 	cfg.retransmit_timeout = 40000000ull;
-	cfg.hold_timeout = 30000000ull;
+	cfg.hold_timeout = TH_HOLD_TIMEOUT;
 	cfg.join_timeout = 20000000ull;
 	cfg.consensus_timeout = 240000000ull;
 	cfg.merge_timeout = 100000000ull;
@@ -115,6 +115,7 @@ long th_net_run(struct th_net *net, uint64_t until)
 			if (!net->q)
 				net->q_tail = NULL;
 			net->now = p->at;
+			th_clock = net->now;
 			tn = net->nodes[p->to - 1];
 			if (tn && !tn->down) {
 				net->delivered_pkts++;
@@ -128,6 +129,7 @@ long th_net_run(struct th_net *net, uint64_t until)
 			if (tat > until)
 				break;
 			net->now = tat;
+			th_clock = net->now;
 			tn->timers[kind] = 0;
 			kp_timer_fired(tn->node, kind, net->now);
 		} else {

@@ -290,11 +290,60 @@ static void t_keep_lost_last(void)
 	hold_free(&pp);
 }
 
+/*
+ * A member that cannot deliver (an allocation of the delivery path fails
+ * while the datagrams themselves are still stored) keeps asking for the
+ * token, which does not help it: the ring must not spin meanwhile.
+ */
+static void stalled_idle(int stalled)
+{
+	struct pp pp;
+	long before = 0, after = 0;
+	int i;
+
+	pp_setup(&pp, 26);
+	pp.net->nodes[stalled]->fail_over = 32 * 1024;	/* reassembly fails */
+	CHECK_EQ(th_send_tagged(pp.p[2], KP_AGREED, 1, 100 * 1024), 0);
+	th_net_run(pp.net, pp.net->now + 300 * MS);
+	CHECK_EQ(th_count_tagged(pp.p[!stalled], 102), 1);
+	CHECK_EQ(th_count_tagged(pp.p[stalled], 102), 0);	/* stalled */
+	for (i = 0; i < 3; i++)
+		before += pp.net->nodes[i]->pkts_sent;
+	th_net_run(pp.net, pp.net->now + 1000 * MS);
+	for (i = 0; i < 3; i++)
+		after += pp.net->nodes[i]->pkts_sent;
+	fprintf(stderr, "  %s: %ld packets in 1 s with node %d stalled\n",
+		th_current, after - before, stalled + 1);
+	/* An idle ring: ~100 a second (one rotation per 30 ms hold). */
+	CHECK(after - before < 400);
+	pp.net->nodes[stalled]->fail_over = 0;
+	th_net_run(pp.net, pp.net->now + 1000 * MS);
+	CHECK_EQ(th_count_tagged(pp.p[stalled], 102), 1);
+	th_net_run(pp.net, pp.net->now + 1000 * MS);
+	CHECK(th_check_order(pp.p, 3));
+	for (i = 0; i < 3; i++)
+		th_proc_free(pp.p[i]);
+	th_net_free(pp.net);
+}
+
+static void t_stalled_member_idle(void)
+{
+	stalled_idle(1);
+}
+
+/* The same at the representative, which holds the token itself. */
+static void t_stalled_rep_idle(void)
+{
+	stalled_idle(0);
+}
+
 const struct th_test tests_hold[] = {
 	TH_TEST(t_pingpong),
 	TH_TEST(t_pingpong_loss),
 	TH_TEST(t_hold_cancel_in_flight),
 	TH_TEST(t_hold_cancel_lost),
 	TH_TEST(t_keep_lost_last),
+	TH_TEST(t_stalled_member_idle),
+	TH_TEST(t_stalled_rep_idle),
 	{ NULL, NULL }
 };

@@ -25,7 +25,8 @@ static void *th_alloc(void *ctx, kp_size size)
 	struct th_node *tn = ctx;
 
 	tn->n_alloc_calls++;
-	if (tn->fail_all || tn->n_alloc_calls == tn->fail_at)
+	if (tn->fail_all || tn->n_alloc_calls == tn->fail_at ||
+	    (tn->fail_over && size > tn->fail_over))
 		return NULL;
 	tn->allocs++;
 	return malloc(size ? size : 1);

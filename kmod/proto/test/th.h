@@ -101,6 +101,7 @@ struct th_node {
 	long allocs, frees;
 	long fail_at;			/* fail the fail_at-th alloc (1-based) */
 	int fail_all;			/* every alloc fails */
+	size_t fail_over;		/* allocs above this size fail; 0: none */
 	long n_alloc_calls;
 	long pkts_sent;
 	long tokens, retransmits;	/* the tracing observers' calls */

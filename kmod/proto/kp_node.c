@@ -126,6 +126,17 @@ static void kp_alone_retry_arm(struct kp_node *n)
 }
 
 /*
+ * Something received here waits for the token to move (a hole, or a SAFE
+ * message below the safe line).  A delivery that failed for memory
+ * (order_stalled) does not: every call into the core retries it, and
+ * moving the token would only spin an idle ring while memory is short.
+ */
+static int kp_wants_rotation(const struct kp_node *n)
+{
+	return kp_rs_waiting(n->cur) && !n->order_stalled;
+}
+
+/*
  * Work left by whatever just happened, done at the end of every entry
  * point (never inside a delivery): pending expels, a held token to let go,
  * a ring of one to order, a stalled delivery to retry.
@@ -149,12 +160,12 @@ void kp_after(struct kp_node *n)
 			} else {
 				if (n->order_stalled)
 					kp_order_run(n);
-				if (n->holding && kp_rs_waiting(n->cur))
+				if (n->holding && kp_wants_rotation(n))
 					kp_token_release(n, 0);
 				else if (n->sq_pending && n->holding)
 					kp_token_release(n, 1);
 				else if (n->idle_seen &&
-					 (n->sq_pending || kp_rs_waiting(n->cur)))
+					 (n->sq_pending || kp_wants_rotation(n)))
 					kp_hold_cancel_send(n);
 			}
 		}

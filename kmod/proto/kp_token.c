@@ -379,11 +379,12 @@ static kp_u64 kp_hold_short(const struct kp_node *n)
  * with the token held or at the visit that began the hold) ends after the
  * short timer.  A member that lost the last of them sees no hole and
  * cannot ask for it until the token moves; if it waits for that message
- * (to answer it, say) it would wait the whole hold.  A sender that sends
- * again meanwhile keeps the token; one that stops gets a rotation that
- * confirms or repairs its packets, and the full hold after it.  The safe
- * line tells, not the token's aru: we raised that to our own, which has
- * the packets we just sent.
+ * (to answer it, say) it would wait the whole hold.  The short timer is
+ * not extended by later sends; once it ends the rotations confirm or
+ * repair the packets (two quiet ones: the safe line needs the previous
+ * aru too), and the full hold follows.  The safe line tells, not the
+ * token's aru: we raised that to our own, which has the packets we just
+ * sent.
  */
 static void kp_tok_linger(struct kp_node *n)
 {

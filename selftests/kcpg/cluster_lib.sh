@@ -23,7 +23,10 @@ CL_STEP=${CL_STEP:-90}
 export CLUSTER_NODE_OPTS=${CLUSTER_NODE_OPTS-token 3000 consensus 3600}
 
 # CL_LOGDIR: where the logs go (default /tmp); point it into the checkout
-# to keep them after the VM is gone.
+# to keep them after the VM is gone.  CL_SAVE_DIR: where a test that had a
+# failing case leaves an archive of its logs (the members' logs, each
+# round's wait and stderr files), so that a failure in a VM run, where
+# /tmp is gone with the guest, can still be read.
 mkdir -p "${CL_LOGDIR:-/tmp}"
 CL_DIR=$(mktemp -d "${CL_LOGDIR:-/tmp}/kcpg-cluster-test.XXXXXX")
 CL_PIDS=()	# member processes of the current round
@@ -37,6 +40,12 @@ cl_cleanup() {
 	local p
 	for p in "${CL_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	"$CLUSTER" down >/dev/null 2>&1
+	if [ -n "${CL_SAVE_DIR:-}" ] && [ "${_kfail:-0}" != 0 ]; then
+		mkdir -p "$CL_SAVE_DIR" &&
+			tar -czf "$CL_SAVE_DIR/${0##*/}.${CL_DIR##*.}.tar.gz" \
+				-C "${CL_DIR%/*}" "${CL_DIR##*/}" &&
+			echo "# logs of the failed cases: $CL_SAVE_DIR/${0##*/}.${CL_DIR##*.}.tar.gz"
+	fi
 	[ -n "${CL_LOGDIR:-}" ] || rm -rf "$CL_DIR"
 }
 trap cl_cleanup EXIT

@@ -293,6 +293,9 @@ struct kp_node {
 	kp_u8 holding;			/* idle token held here */
 	kp_u64 hold_seq;		/* token seq when the hold began */
 	kp_u8 cancel_sent;		/* hold cancel sent since last visit */
+	kp_u8 cancel_tries;		/* cancels sent since last visit: the
+					 * resend interval doubles with each
+					 */
 	kp_u8 cancel_rx;		/* rep: a hold cancel came while the
 					 * token was on its way here
 					 */

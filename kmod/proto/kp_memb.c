@@ -149,6 +149,7 @@ void kp_gather_enter(struct kp_node *n)
 	n->install_seen = 0;
 	n->install_sent = 0;
 	n->idle_seen = 0;
+	n->cancel_tries = 0;
 	kp_timer_set(n, KP_TIMER_TOKEN, 0);
 	kp_timer_set(n, KP_TIMER_RETRANSMIT, 0);
 	kp_timer_set(n, KP_TIMER_HOLD, 0);

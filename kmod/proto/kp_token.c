@@ -404,6 +404,7 @@ static int kp_tok_may_keep(const struct kp_node *n)
 void kp_token_done(struct kp_node *n)
 {
 	n->cancel_sent = 0;
+	n->cancel_tries = 0;
 	if (kp_tok_should_hold(n)) {
 		kp_trace(n->cfg.nodeid, "hold", n->tok.seq, 0);
 		n->holding = 1;
@@ -539,13 +540,17 @@ int kp_hold_cancel_rx(struct kp_node *n, kp_u32 from, const void *pkt,
 
 /*
  * Ask the representative for its held token: we have something to send, or
- * something received waits for a rotation.  Once per visit; again after the
- * short timer when the token did not come (the cancel was lost).
+ * something received waits for a rotation.  Once per visit; again when the
+ * token did not come (the cancel was lost), after the short timer, then
+ * after twice as long each time up to hold_timeout: while the token itself
+ * is lost a member sends no more cancels than an idle ring carries tokens
+ * (one per hold), whatever hold_timeout is set to.
  */
 void kp_hold_cancel_send(struct kp_node *n)
 {
 	kp_u8 b[KP_RG_LEN];
 	kp_u32 rep = n->ring.memb.id[0];
+	kp_u64 wait = kp_hold_short(n) << n->cancel_tries;
 
 	if (rep == n->cfg.nodeid || n->cancel_sent)
 		return;
@@ -554,5 +559,9 @@ void kp_hold_cancel_send(struct kp_node *n)
 	kp_put_hdr(b, KP_PT_HOLD_CANCEL, n->cfg.nodeid, KP_RG_LEN);
 	kp_put_ring(b, KP_RG_RING, &n->ring.id);
 	kp_xmit(n, rep, b, KP_RG_LEN);
-	kp_timer_set(n, KP_TIMER_HOLD, n->now + kp_hold_short(n));
+	if (wait > n->cfg.hold_timeout)
+		wait = n->cfg.hold_timeout;
+	else
+		n->cancel_tries++;
+	kp_timer_set(n, KP_TIMER_HOLD, n->now + wait);
 }

@@ -337,11 +337,45 @@ static void t_stalled_rep_idle(void)
 	stalled_idle(0);
 }
 
+/*
+ * Node 2 waits for the token with a message while its link to the
+ * representative is down (every HOLD_CANCEL lost, the token lost on its
+ * way to it).  It may ask again, but backing off: no more cancels than an
+ * idle ring carries tokens, one per hold, after a short ramp.  At the
+ * shortest hold netlink allows (1 ms) a fixed hold_timeout/16 would be
+ * 16,000 cancels a second per waiting member while the token is lost.
+ */
+static void t_hold_cancel_backoff(void)
+{
+	struct pp pp;
+	struct th_node *n2;
+	long sent;
+
+	hold_setup(&pp, 27);
+	n2 = pp.net->nodes[1];
+	CHECK(pp.net->nodes[0]->timers[KP_TIMER_HOLD]);		/* held */
+	pp.net->cut[0][1] = 1;
+	pp.net->cut[1][0] = 1;
+	sent = n2->sent_type[KP_PT_HOLD_CANCEL];
+	CHECK_EQ(th_send_tagged(pp.p[1], KP_AGREED, 1, 64), 0);
+	th_net_run(pp.net, pp.net->now + 5 * TH_HOLD_TIMEOUT);
+	sent = n2->sent_type[KP_PT_HOLD_CANCEL] - sent;
+	if (getenv("KP_TEST_PP"))
+		fprintf(stderr, "  %s: %ld cancels in 5 holds\n", th_current, sent);
+	CHECK(sent >= 2);				/* it did ask again */
+	CHECK(sent <= 1 + 4 + 5);	/* the first, a ramp of 4, one per hold */
+	pp.net->cut[0][1] = 0;
+	pp.net->cut[1][0] = 0;
+	CHECK_EQ(hold_wait(pp.net, pp.p[0], 1, PP_GUARD) > 0, 1);
+	hold_free(&pp);
+}
+
 const struct th_test tests_hold[] = {
 	TH_TEST(t_pingpong),
 	TH_TEST(t_pingpong_loss),
 	TH_TEST(t_hold_cancel_in_flight),
 	TH_TEST(t_hold_cancel_lost),
+	TH_TEST(t_hold_cancel_backoff),
 	TH_TEST(t_keep_lost_last),
 	TH_TEST(t_stalled_member_idle),
 	TH_TEST(t_stalled_rep_idle),

@@ -125,6 +125,8 @@ static void th_send_cb(void *ctx, kp_u32 dest, const void *pkt, kp_size len)
 	int i;
 
 	tn->pkts_sent++;
+	if (len > 1 && ((const unsigned char *)pkt)[1] < 32)
+		tn->sent_type[((const unsigned char *)pkt)[1]]++;
 	if (tn->mtu && len > tn->mtu) {
 		th_failed_checks++;
 		fprintf(stderr, "  %s: node %u sent %zu bytes, mtu %u\n",

@@ -104,6 +104,7 @@ struct th_node {
 	size_t fail_over;		/* allocs above this size fail; 0: none */
 	long n_alloc_calls;
 	long pkts_sent;
+	long sent_type[32];		/* pkts_sent by packet type */
 	long tokens, retransmits;	/* the tracing observers' calls */
 	uint32_t mtu;
 	int down;			/* crashed: neither sends nor receives */

@@ -253,20 +253,31 @@ static void t_hold_cancel_in_flight(void)
 	hold_free(&pp);
 }
 
-/* Node 2's HOLD_CANCEL is lost: it asks again after the short timer. */
-static void t_hold_cancel_lost(void)
+/*
+ * With node 1 holding, node @from sends one message and its datagram to
+ * node @to is lost: it must reach @to after a short timer, not the hold.
+ */
+static void lost_in_hold(uint64_t seed, int from, int to)
 {
 	struct pp pp;
 	uint64_t t;
 
-	hold_setup(&pp, 24);
+	hold_setup(&pp, seed);
 	CHECK(pp.net->nodes[0]->timers[KP_TIMER_HOLD]);		/* held */
-	pp.net->cut[1][0] = 1;
-	CHECK_EQ(th_send_tagged(pp.p[1], KP_AGREED, 1, 64), 0);
-	pp.net->cut[1][0] = 0;
-	t = hold_wait(pp.net, pp.p[0], 1, PP_GUARD);
+	pp.net->cut[from][to] = 1;
+	CHECK_EQ(th_send_tagged(pp.p[from], KP_AGREED, 1, 64), 0);
+	pp.net->cut[from][to] = 0;
+	if (from == 0)		/* the holder keeps: delivered in the call */
+		CHECK_EQ(th_count(pp.p[0], EV_MSG), 1);
+	t = hold_wait(pp.net, pp.p[to], 1, PP_GUARD);
 	CHECK(t < TH_HOLD_TIMEOUT / 4);
 	hold_free(&pp);
+}
+
+/* Node 2's HOLD_CANCEL is lost: it asks again after the short timer. */
+static void t_hold_cancel_lost(void)
+{
+	lost_in_hold(24, 1, 0);
 }
 
 /*
@@ -276,18 +287,7 @@ static void t_hold_cancel_lost(void)
  */
 static void t_keep_lost_last(void)
 {
-	struct pp pp;
-	uint64_t t;
-
-	hold_setup(&pp, 25);
-	CHECK(pp.net->nodes[0]->timers[KP_TIMER_HOLD]);		/* held */
-	pp.net->cut[0][1] = 1;
-	CHECK_EQ(th_send_tagged(pp.p[0], KP_AGREED, 1, 64), 0);
-	pp.net->cut[0][1] = 0;
-	CHECK_EQ(th_count(pp.p[0], EV_MSG), 1);		/* kept: in the call */
-	t = hold_wait(pp.net, pp.p[1], 1, PP_GUARD);
-	CHECK(t < TH_HOLD_TIMEOUT / 4);
-	hold_free(&pp);
+	lost_in_hold(25, 0, 1);
 }
 
 /*

@@ -66,16 +66,10 @@ knodes=/run/netns/n1,/run/netns/n2,/run/netns/n3
 kcpgctl=tools/kcpgctl/kcpgctl
 csnodes=
 csjobs=()
-# failed: a kcpg point or the harness failed; ref_failed: a point of a
-# reference system (corosync, TIPC) did.  Exit status as bench-in-vm's.
-failed=0 ref_failed=0
+# failed, ref_failed, point_failed, finish: how failures count.
+# shellcheck source=tools/kcpg-bench/bench-status.sh
+. "$top/$tools/bench-status.sh"
 tmp=$(mktemp -d)
-
-finish() {
-	[ $failed = 0 ] || exit 1
-	[ $ref_failed = 0 ] || exit 3
-	exit 0
-}
 
 note() { echo "# nodes: $*" >>"$log"; }
 
@@ -92,15 +86,7 @@ run() {
 	*) timeout -k 10 900 "$@" 2>>"$log" ;;
 	esac | tag "$row" "$rep"
 	rc=${PIPESTATUS[0]}
-	if [ "$rc" != 0 ]; then
-		if [ "$sys" = kcpg ]; then
-			echo "# $row rep $rep $sys: status $rc" >>"$log"
-			failed=1
-		else
-			echo "# $row rep $rep $sys: status $rc (reference system)" >>"$log"
-			ref_failed=1
-		fi
-	fi
+	[ "$rc" = 0 ] || point_failed "$row" "$rep" "$sys" "$rc" "$log"
 }
 
 # Stop the corosync instances: each corosync-ns.sh stops its daemon once

@@ -37,14 +37,13 @@ CL_NODE=()	# their node numbers, same order
 "$CLUSTER" down >/dev/null 2>&1
 
 cl_cleanup() {
-	local p
+	local p tgz="${CL_SAVE_DIR:-}/${0##*/}.${CL_DIR##*.}.tar.gz"
 	for p in "${CL_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	"$CLUSTER" down >/dev/null 2>&1
 	if [ -n "${CL_SAVE_DIR:-}" ] && [ "${_kfail:-0}" != 0 ]; then
 		mkdir -p "$CL_SAVE_DIR" &&
-			tar -czf "$CL_SAVE_DIR/${0##*/}.${CL_DIR##*.}.tar.gz" \
-				-C "${CL_DIR%/*}" "${CL_DIR##*/}" &&
-			echo "# logs of the failed cases: $CL_SAVE_DIR/${0##*/}.${CL_DIR##*.}.tar.gz"
+			tar -czf "$tgz" -C "${CL_DIR%/*}" "${CL_DIR##*/}" &&
+			echo "# logs of the failed cases: $tgz"
 	fi
 	[ -n "${CL_LOGDIR:-}" ] || rm -rf "$CL_DIR"
 }

@@ -119,9 +119,17 @@ int conf_has(const struct conf_info *c, uint32_t nodeid, uint32_t pid,
 	     int list /* 0 members 1 left 2 joined */, uint32_t *reason);
 /* Someone left with NODEDOWN or joined with NODEUP. */
 int conf_node_event(const struct conf_info *c);
-/* Next ring change in the same call after stream position @spos, or NO_IDX. */
+/*
+ * The ring change that a callback at (@call, stream position @spos) of
+ * incarnation @inc is part of, or NO_IDX: the next one in the same call,
+ * or, when an allocation failed in that call, in the calls that retried
+ * the step until one finished it (see struct nomem_span).
+ */
 uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 			     uint64_t call, uint32_t spos);
+/* The call of that ring change (@call when there is none). */
+uint64_t ring_change_call(const struct record_log *l, uint32_t inc,
+			  uint64_t call, uint32_t spos);
 
 /*
  * Was node @nodeid in the transitional configuration of a move from ring

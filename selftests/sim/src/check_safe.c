@@ -7,12 +7,13 @@
  * delivered at the end of recovery), the transitional configuration: the
  * old ring's nodes that move on together with it.  The API does not name
  * that configuration: the check requires the nodes the node's own confchgs
- * prove came along (see transitional_evidence()).  The
- * node's ring "changes later in the same call" when the simulator saw the
- * change (a totem confchg or the ring it polls after each call) after this
- * delivery and before the call returned.  "Received" is observed on
- * the wire: the simulator scans every datagram a node gets for the markers
- * at both ends of each payload (see payload.h).
+ * prove came along (see transitional_evidence()).  The node's ring
+ * "changes later in the same call" when the simulator saw the change (a
+ * totem confchg or the ring it polls after each call) after this delivery
+ * and before the call returned, or, when an allocation failed in the call,
+ * in the calls that retried the move (ring_change_in_call()).  "Received"
+ * is observed on the wire: the simulator scans every datagram a node gets
+ * for the markers at both ends of each payload (see payload.h).
  *
  * Also checked here, under integrity: a node delivers only messages whose
  * bytes reached it over the wire (or that it sent itself).

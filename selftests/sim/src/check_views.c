@@ -42,23 +42,65 @@ int conf_node_event(const struct conf_info *c)
 	return 0;
 }
 
-uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
-			     uint64_t call, uint32_t spos)
+/*
+ * The span of calls of @inc with allocation failures that @call is in, or
+ * NULL.
+ */
+static const struct nomem_span *nomem_span_of(const struct inc_log *il,
+					      uint64_t call)
 {
-	const struct inc_log *il = &l->inclogs.v[inc];
 	uint32_t i;
 
+	for (i = 0; i < il->nomem.n; i++) {
+		if (il->nomem.v[i].first > call)
+			break;
+		if (il->nomem.v[i].last >= call)
+			return &il->nomem.v[i];
+	}
+	return NULL;
+}
+
+static const struct ring_obs *ring_change_of(const struct record_log *l,
+					     uint32_t inc, uint64_t call,
+					     uint32_t spos)
+{
+	const struct inc_log *il = &l->inclogs.v[inc];
+	const struct nomem_span *sp = nomem_span_of(il, call);
+	uint64_t last = call;
+	uint32_t i;
+
+	/* A move to a new ring that an allocation failure cut short is
+	 * finished by a later call, each one before it failing again: the
+	 * old ring's messages delivered on the way belong to the move.
+	 */
+	if (sp)
+		last = sp->next != NEVER ? sp->next : sp->last;
 	for (i = 1; i < il->rings.n; i++) {
 		const struct ring_obs *ro = &il->rings.v[i];
 
-		if (ro->call == call && ro->spos > spos)
-			return ro->ring;
-		if (ro->call > call)
+		if (ro->call > last)
 			break;
+		if ((ro->call == call && ro->spos > spos) || ro->call > call)
+			return ro;
 	}
-	return NO_IDX;
+	return NULL;
 }
 
+uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
+			     uint64_t call, uint32_t spos)
+{
+	const struct ring_obs *ro = ring_change_of(l, inc, call, spos);
+
+	return ro ? ro->ring : NO_IDX;
+}
+
+uint64_t ring_change_call(const struct record_log *l, uint32_t inc,
+			  uint64_t call, uint32_t spos)
+{
+	const struct ring_obs *ro = ring_change_of(l, inc, call, spos);
+
+	return ro ? ro->call : call;
+}
 
 static int same_id(const struct record_log *l, uint32_t a, uint32_t b)
 {
@@ -224,6 +266,7 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i,
 	const struct proc_info *pi = &l->procs.v[p];
 	const struct rec *r = &pi->recs.v[i];
 	uint32_t nxt = ring_change_in_call(l, pi->inc, r->call, r->spos), k;
+	uint64_t end = ring_change_call(l, pi->inc, r->call, r->spos);
 	uint64_t sig = 0;
 
 	*ring = ring_key(l, r->ring);
@@ -237,7 +280,7 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i,
 			if (ci->a[k].reason == KP_REASON_NODEDOWN)
 				break;
 		if (k == ci->n_members + ci->n_left) {
-			for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++)
+			for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call <= end; k++)
 				if (pi->recs.v[k].kind == REC_TOTEM) {
 					*ring = ring_key(l, pi->recs.v[k].ref);
 					return *ring;
@@ -250,7 +293,7 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i,
 	}
 	if (nxt == NO_IDX)
 		return ring_key(l, r->ring);
-	for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call == r->call; k++) {
+	for (k = i + 1; k < pi->recs.n && pi->recs.v[k].call <= end; k++) {
 		const struct rec *c = &pi->recs.v[k];
 		const struct conf_info *ci;
 		uint32_t j;

@@ -56,8 +56,10 @@ static void *op_alloc(void *ctx, kp_size size)
 	 * node fails to load, nothing for the simulator to check.
 	 */
 	if (s->o->alloc_fail_ppm && !n->dying && n->kp &&
-	    rng_chance(&s->rng_net, s->o->alloc_fail_ppm))
+	    rng_chance(&s->rng_net, s->o->alloc_fail_ppm)) {
+		n->call_nomem = 1;
 		return NULL;
+	}
 	return malloc(size ? size : 1);
 }
 
@@ -481,7 +483,7 @@ static void observe_ring(struct sim *s, struct node *n)
 
 void sim_call_begin(struct sim *s, struct node *n)
 {
-	(void)n;
+	n->call_nomem = 0;
 	s->call++;
 	if (s->o->bench) {
 		s->cb_in_call = 0;
@@ -499,6 +501,8 @@ void sim_call_end(struct sim *s, struct node *n)
 		s->cb_ns += s->cb_in_call;
 	}
 	observe_ring(s, n);
+	if (n->alive && !n->dying && n->kp)
+		record_call_end(&s->log, n->inc, s->call, n->call_nomem);
 }
 
 void node_create(struct sim *s, uint32_t id)

@@ -26,6 +26,7 @@ void record_free(struct record_log *l)
 	for (i = 0; i < l->inclogs.n; i++) {
 		vec_free(&l->inclogs.v[i].stream);
 		vec_free(&l->inclogs.v[i].rings);
+		vec_free(&l->inclogs.v[i].nomem);
 	}
 	for (i = 0; i < l->windows.n; i++)
 		vec_free(&l->windows.v[i].probe);
@@ -151,6 +152,23 @@ void record_ring_change(struct record_log *l, uint32_t inc, uint64_t now,
 	if (il->rings.n && il->rings.v[il->rings.n - 1].ring == ring)
 		return;
 	vec_push(&il->rings, ro);
+}
+
+void record_call_end(struct record_log *l, uint32_t inc, uint64_t call,
+		     int nomem)
+{
+	struct inc_log *il = &l->inclogs.v[inc];
+	struct nomem_span *sp = il->nomem.n ? &il->nomem.v[il->nomem.n - 1] : NULL;
+	struct nomem_span fresh = { call, call, NEVER };
+
+	if (sp && sp->next == NEVER) {
+		if (nomem)
+			sp->last = call;
+		else
+			sp->next = call;
+	} else if (nomem) {
+		vec_push(&il->nomem, fresh);
+	}
 }
 
 uint32_t record_ring_at(const struct record_log *l, uint32_t inc, uint32_t spos)

@@ -109,10 +109,25 @@ struct stream_ent {
 	uint32_t proc, idx;
 };
 
-/* Per node incarnation: callbacks in the order they happened, ring history. */
+/*
+ * Consecutive calls into one incarnation's core in which an allocation
+ * failed, from @first to @last, and the call of that incarnation that came
+ * next (NEVER while none has): a step the core could not finish (moving to
+ * a new ring, say) is retried by the next call, so it may spread over
+ * them all.
+ */
+struct nomem_span {
+	uint64_t first, last, next;
+};
+
+/*
+ * Per node incarnation: callbacks in the order they happened, ring history,
+ * calls with allocation failures.
+ */
 struct inc_log {
 	VEC(struct stream_ent) stream;
 	VEC(struct ring_obs) rings;
+	VEC(struct nomem_span) nomem;
 };
 
 /*
@@ -185,6 +200,9 @@ uint32_t record_proc(struct record_log *l, uint32_t nodeid, uint32_t inc,
 struct rec *record_add(struct record_log *l, uint32_t proc, const struct rec *r);
 void record_ring_change(struct record_log *l, uint32_t inc, uint64_t now,
 			uint64_t call, uint32_t ring);
+/* Call @call into incarnation @inc ended; @nomem: an allocation failed. */
+void record_call_end(struct record_log *l, uint32_t inc, uint64_t call,
+		     int nomem);
 uint32_t record_msg(struct record_log *l, uint32_t proc, uint8_t guarantee,
 		    uint32_t group, uint32_t len, uint64_t now, uint64_t call,
 		    uint32_t ring);

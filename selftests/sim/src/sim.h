@@ -92,6 +92,7 @@ struct node {
 	uint64_t tx_clock;	/* when the node's link is free again */
 	uint64_t tok_call;	/* sim.call that last sent a token from here */
 	uint64_t accel_call;	/* sim.call last counted as accelerated */
+	int call_nomem;		/* an allocation failed in the current call */
 	uint32_t ring;		/* current ring (record_log.rings index) */
 	uint32_t slots;		/* processes this node keeps attached */
 	struct proc *procs[SIM_PROC_SLOTS];

@@ -28,8 +28,25 @@ static const int expect[V_NR] = {
 struct b {
 	struct record_log l;
 	uint32_t ring, inc[3];
-	uint64_t call;
+	uint64_t call;		/* the last call a record was made in */
+	uint64_t in_call;	/* between begin_call() and end_call() */
 };
+
+/*
+ * The records made from here to end_call() happened in one call into the
+ * core (a ring change and what it delivers, say); otherwise each record is
+ * a call of its own.  Returns the call.
+ */
+static uint64_t begin_call(struct b *b)
+{
+	b->in_call = ++b->call;
+	return b->in_call;
+}
+
+static void end_call(struct b *b)
+{
+	b->in_call = 0;
+}
 
 static struct rec mk(struct b *b, uint8_t kind, uint64_t t)
 {
@@ -38,7 +55,7 @@ static struct rec mk(struct b *b, uint8_t kind, uint64_t t)
 	memset(&r, 0, sizeof(r));
 	r.kind = kind;
 	r.time = t;
-	r.call = ++b->call;
+	r.call = b->in_call ? b->in_call : ++b->call;
 	r.ring = b->ring;
 	r.msg = NO_IDX;
 	r.group = 0;
@@ -57,12 +74,16 @@ static void conf(struct b *b, uint32_t proc, uint64_t t,
 	record_add(&b->l, proc, &r);
 }
 
-/* The totem confchg a joiner asked for comes in the call of its join. */
+/*
+ * A totem confchg comes in the call of the record before it (a joiner's
+ * join, a ring change).
+ */
 static void totem(struct b *b, uint32_t proc, uint64_t t, uint32_t ring)
 {
 	struct rec r = mk(b, REC_TOTEM, t);
 
-	r.call = --b->call;
+	if (!b->in_call)
+		r.call = --b->call;
 	r.ref = ring;
 	record_add(&b->l, proc, &r);
 }
@@ -254,30 +275,23 @@ static void build_partition(struct b *b)
 	m0 = send(b, A, KP_AGREED, 30);
 
 	/* Node 1's transitional call: m0, C's join, B's NODEDOWN, ring 1.14. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	deliver(b, A, m0, 40, PAYLOAD_OK);
-	b->call = call - 1;
 	conf(b, A, 40, abc, 3, NULL, 0, &cj, 1);
-	b->call = call - 1;
 	conf(b, C, 40, abc, 3, NULL, 0, &cj, 1);
-	b->call = call - 1;
 	conf(b, A, 40, ac, 2, &bdown, 1, NULL, 0);
-	b->call = call - 1;
 	conf(b, C, 40, ac, 2, &bdown, 1, NULL, 0);
 	record_ring_change(&b->l, b->inc[1], 40, call, r1);
-	b->call = call - 1;
 	totem(b, A, 40, r1);
+	end_call(b);
 
 	/* Node 2's: C's join, then A's and C's NODEDOWN, ring 2.14. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, B, 41, abc, 3, NULL, 0, &cj, 1);
-	b->call = call - 1;
 	conf(b, B, 41, &bb, 1, adown, 2, NULL, 0);
 	record_ring_change(&b->l, b->inc[2], 41, call, r2);
-	b->call = call - 1;
 	totem(b, B, 41, r2);
+	end_call(b);
 	b->l.end_time = 1000;
 }
 
@@ -324,10 +338,10 @@ static void build_pause_leave(struct b *b)
 	conf(b, B, 20, ab, 2, NULL, 0, &aj, 1);
 
 	/* Node 1 paused: node 2's call sees A go and moves to 2.14 alone. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, B, 30, &bb, 1, &adown, 1, NULL, 0);
 	record_ring_change(&b->l, b->inc[2], 30, call, r2);
+	end_call(b);
 
 	/* Node 1 resumes, still in 1.10: A leaves. */
 	vec_push(&b->l.procs.v[A].leaves, 39);
@@ -403,34 +417,25 @@ static void build_late_join(struct b *b)
 	conf(b, C, 30, v, 3, NULL, 0, &cj, 1);
 
 	/* Node 1's call that installs 1.20: V + D, V, V + E. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, A, 40, vd, 4, NULL, 0, &dj, 1);
-	b->call = call - 1;
 	conf(b, C, 40, vd, 4, NULL, 0, &dj, 1);
-	b->call = call - 1;
 	conf(b, A, 40, v, 3, &dgone, 1, NULL, 0);
-	b->call = call - 1;
 	conf(b, C, 40, v, 3, &dgone, 1, NULL, 0);
-	b->call = call - 1;
 	conf(b, A, 40, ve, 4, NULL, 0, &ej, 1);
-	b->call = call - 1;
 	conf(b, C, 40, ve, 4, NULL, 0, &ej, 1);
-	b->call = call - 1;
 	conf(b, E, 40, ve, 4, NULL, 0, &ej, 1);
 	record_ring_change(&b->l, b->inc[1], 40, call, r1);
+	end_call(b);
 
 	/* Node 2's: B enters V late, in the transitional configuration. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, B, 41, v, 3, NULL, 0, &cj, 1);
-	b->call = call - 1;
 	conf(b, B, 41, vd, 4, NULL, 0, &dj, 1);
-	b->call = call - 1;
 	conf(b, B, 41, v, 3, &dgone, 1, NULL, 0);
-	b->call = call - 1;
 	conf(b, B, 41, ve, 4, NULL, 0, &ej, 1);
 	record_ring_change(&b->l, b->inc[2], 41, call, r1);
+	end_call(b);
 	b->ring = r1;
 	b->l.end_time = 1000;
 }
@@ -479,26 +484,21 @@ static void build_late_self_join(struct b *b)
 	conf(b, D, 30, wd, 3, NULL, 0, &dj, 1);
 
 	/* Node 1's call that installs 1.20: W, W + E. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, A, 40, w, 2, &dgone, 1, NULL, 0);
-	b->call = call - 1;
 	conf(b, A, 40, we, 3, NULL, 0, &ej, 1);
-	b->call = call - 1;
 	conf(b, E, 40, we, 3, NULL, 0, &ej, 1);
 	record_ring_change(&b->l, b->inc[1], 40, call, r1);
+	end_call(b);
 
 	/* Node 2's: B's own join, then W + D, W, W + E. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, B, 41, w, 2, NULL, 0, &bj, 1);
-	b->call = call - 1;
 	conf(b, B, 41, wd, 3, NULL, 0, &dj, 1);
-	b->call = call - 1;
 	conf(b, B, 41, w, 2, &dgone, 1, NULL, 0);
-	b->call = call - 1;
 	conf(b, B, 41, we, 3, NULL, 0, &ej, 1);
 	record_ring_change(&b->l, b->inc[2], 41, call, r1);
+	end_call(b);
 	b->ring = r1;
 	b->l.end_time = 1000;
 }
@@ -637,21 +637,19 @@ static void build_split_install(struct b *b, enum split_case sc)
 	if (sc == SPLIT_GAP)
 		record_call_end(&b->l, b->inc[1], ++b->call, 0);
 	/* Its next call: B's NODEDOWN, ring 1.14. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, A, 41, &a, 1, &bdown, 1, NULL, 0);
 	record_ring_change(&b->l, b->inc[1], 41, call, r1);
-	b->call = call - 1;
 	totem(b, A, 41, r1);
+	end_call(b);
 	record_call_end(&b->l, b->inc[1], call, 0);
 
 	/* Node 2 alone, without m0: A's NODEDOWN, ring 2.14. */
-	call = ++b->call;
-	b->call = call - 1;
+	call = begin_call(b);
 	conf(b, B, 42, &bb, 1, &adown, 1, NULL, 0);
 	record_ring_change(&b->l, b->inc[2], 42, call, r2);
-	b->call = call - 1;
 	totem(b, B, 42, r2);
+	end_call(b);
 	b->l.end_time = 1000;
 }
 

@@ -127,9 +127,6 @@ int conf_node_event(const struct conf_info *c);
  */
 uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 			     uint64_t call, uint32_t spos);
-/* The call of that ring change (@call when there is none). */
-uint64_t ring_change_call(const struct record_log *l, uint32_t inc,
-			  uint64_t call, uint32_t spos);
 
 /*
  * Was node @nodeid in the transitional configuration of a move from ring

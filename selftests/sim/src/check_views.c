@@ -94,14 +94,6 @@ uint32_t ring_change_in_call(const struct record_log *l, uint32_t inc,
 	return ro ? ro->ring : NO_IDX;
 }
 
-uint64_t ring_change_call(const struct record_log *l, uint32_t inc,
-			  uint64_t call, uint32_t spos)
-{
-	const struct ring_obs *ro = ring_change_of(l, inc, call, spos);
-
-	return ro ? ro->call : call;
-}
-
 static int same_id(const struct record_log *l, uint32_t a, uint32_t b)
 {
 	return l->rings.v[a].rep == l->rings.v[b].rep &&
@@ -265,8 +257,9 @@ static uint64_t config_tag(const struct analysis *a, uint32_t p, uint32_t i,
 	const struct record_log *l = a->l;
 	const struct proc_info *pi = &l->procs.v[p];
 	const struct rec *r = &pi->recs.v[i];
-	uint32_t nxt = ring_change_in_call(l, pi->inc, r->call, r->spos), k;
-	uint64_t end = ring_change_call(l, pi->inc, r->call, r->spos);
+	const struct ring_obs *move = ring_change_of(l, pi->inc, r->call, r->spos);
+	uint32_t nxt = move ? move->ring : NO_IDX, k;
+	uint64_t end = move ? move->call : r->call;	/* the move's last call */
 	uint64_t sig = 0;
 
 	*ring = ring_key(l, r->ring);
